@@ -1,0 +1,86 @@
+import en from '../../assets/locales/en.json' with { type: 'json' };
+import type { ErrorCode, TokenError } from './types.ts';
+
+/** Whether the engine may retry each kind of failure by itself. */
+export const RETRYABLE: Record<ErrorCode, boolean> = {
+  invalid_credentials: false,
+  not_permitted: false,
+  invalid_request: false,
+  rate_limited: true,
+  server_error: true,
+  network_error: true,
+  timeout: true,
+  bad_response: true,
+  credentials_unreadable: false,
+};
+
+export type ErrorMessageKey = keyof typeof en.errors;
+
+export interface ErrorDetails {
+  messageKey?: ErrorMessageKey;
+  providerCode?: string;
+  providerMessage?: string;
+  httpStatus?: number;
+  retryAfterMs?: number;
+}
+
+/** A failure before it is stamped with a time: what providers and the HTTP layer return. */
+export type Failure = Omit<TokenError, 'at'>;
+
+/** Builds a failure whose English text comes from the same catalog the UI uses. */
+export function failure(code: ErrorCode, details: ErrorDetails = {}): Failure {
+  const messageKey = details.messageKey ?? code;
+  const result: Failure = {
+    code,
+    messageKey,
+    message: en.errors[messageKey as ErrorMessageKey].message,
+    retryable: RETRYABLE[code],
+  };
+  if (details.providerCode !== undefined) result.providerCode = details.providerCode;
+  if (details.providerMessage !== undefined) result.providerMessage = details.providerMessage;
+  if (details.httpStatus !== undefined) result.httpStatus = details.httpStatus;
+  if (details.retryAfterMs !== undefined) result.retryAfterMs = details.retryAfterMs;
+  return result;
+}
+
+const MAX_PROVIDER_TEXT = 200;
+
+/**
+ * Shortens provider-supplied text and blanks out any secret it echoes back, so it can be shown
+ * and logged. Providers have been seen to quote the request in their error descriptions.
+ */
+export function scrubProviderText(text: unknown, secrets: readonly string[]): string | undefined {
+  if (typeof text !== 'string' && typeof text !== 'number') return undefined;
+  let clean = String(text)
+    .replace(/\p{Cc}+/gu, ' ')
+    .trim();
+  for (const secret of secrets) {
+    if (secret.length >= 4) clean = clean.split(secret).join('[redacted]');
+  }
+  // Anything that still looks like a credential-bearing query parameter goes too.
+  clean = clean.replace(/((?:client_secret|access_token|secret|token)=)[^&\s"']+/gi, '$1[redacted]');
+  if (clean.length > MAX_PROVIDER_TEXT) clean = `${clean.slice(0, MAX_PROVIDER_TEXT - 1)}…`;
+  return clean === '' ? undefined : clean;
+}
+
+/** Thrown (not returned) for caller mistakes: bad profile input or an unknown profile id. */
+export class ProfileInputError extends Error {
+  readonly code = 'invalid_input';
+  readonly field: string;
+  readonly messageKey: string;
+
+  constructor(field: string, messageKey: keyof typeof en.input) {
+    super(en.input[messageKey]);
+    this.name = 'ProfileInputError';
+    this.field = field;
+    this.messageKey = `input.${messageKey}`;
+  }
+}
+
+export class UnknownProfileError extends Error {
+  readonly code = 'unknown_profile';
+  constructor(id: string) {
+    super(`No profile with id ${JSON.stringify(id.slice(0, 64))}`);
+    this.name = 'UnknownProfileError';
+  }
+}

@@ -1,0 +1,94 @@
+import { z } from 'zod';
+import { PROVIDER_IDS } from './providers/index.ts';
+import type { KeyValueStore, ProviderId, StoreIssue, TokenError } from './types.ts';
+
+/** Bumped whenever the stored shape changes; readers refuse shapes newer than they know. */
+export const SCHEMA_VERSION = 1;
+
+const KEYS = { version: 'schemaVersion', profiles: 'profiles', quarantine: 'quarantine' } as const;
+
+const storedError = z.object({
+  code: z.string(),
+  messageKey: z.string(),
+  message: z.string(),
+  retryable: z.boolean(),
+  providerCode: z.string().optional(),
+  providerMessage: z.string().optional(),
+  httpStatus: z.number().optional(),
+  retryAfterMs: z.number().optional(),
+  at: z.number(),
+});
+
+/** One profile at rest. Keys and token are cipher output; the rest is plain so listing never decrypts. */
+const storedProfile = z.object({
+  id: z.string().min(1),
+  name: z.string(),
+  provider: z.enum(PROVIDER_IDS as [ProviderId, ...ProviderId[]]),
+  tokenUrl: z.string().optional(),
+  options: z.record(z.string(), z.unknown()),
+  apiKeyHint: z.string(),
+  createdAt: z.number(),
+  secrets: z.object({ apiKey: z.string(), secretKey: z.string() }),
+  token: z.object({ value: z.string(), obtainedAt: z.number(), expiresAt: z.number().optional() }).optional(),
+  refreshMarginMs: z.number().optional(),
+  cron: z.string().optional(),
+  needsCredentials: z.boolean(),
+  consecutiveFailures: z.number(),
+  lastError: storedError.optional(),
+  retryAt: z.number().optional(),
+});
+
+export type StoredProfile = Omit<z.infer<typeof storedProfile>, 'lastError'> & { lastError?: TokenError };
+
+export interface LoadResult {
+  profiles: StoredProfile[];
+  issues: StoreIssue[];
+}
+
+/**
+ * Reads every profile. Records that do not parse, and a whole store written by a newer TokenTray,
+ * are moved to a quarantine key and reported: never silently dropped.
+ */
+export function loadProfiles(store: KeyValueStore, now: number): LoadResult {
+  const issues: StoreIssue[] = [];
+  const version = store.get(KEYS.version);
+  const raw = store.get(KEYS.profiles, []);
+  if (version !== undefined && version !== SCHEMA_VERSION) {
+    if (raw !== undefined) quarantine(store, { reason: `schema version ${String(version)}`, at: now, data: raw });
+    issues.push({
+      kind: 'unknown_schema',
+      detail: `Profiles were saved by another TokenTray version (schema ${String(version)}); they were set aside, not deleted.`,
+    });
+    store.set(KEYS.profiles, []);
+    store.set(KEYS.version, SCHEMA_VERSION);
+    return { profiles: [], issues };
+  }
+  const records = Array.isArray(raw) ? raw : [];
+  if (!Array.isArray(raw)) {
+    quarantine(store, { reason: 'profiles is not a list', at: now, data: raw });
+    issues.push({ kind: 'record_unreadable', detail: 'The profile list was damaged; it was set aside, not deleted.' });
+  }
+  const profiles: StoredProfile[] = [];
+  for (const record of records) {
+    const parsed = storedProfile.safeParse(record);
+    if (parsed.success) {
+      profiles.push(parsed.data as StoredProfile);
+    } else {
+      quarantine(store, { reason: 'unreadable profile', at: now, data: record });
+      const name = typeof record?.name === 'string' ? ` "${record.name.slice(0, 100)}"` : '';
+      issues.push({ kind: 'record_unreadable', detail: `A damaged profile${name} was set aside, not deleted.` });
+    }
+  }
+  if (issues.length > 0 || version === undefined) saveProfiles(store, profiles);
+  return { profiles, issues };
+}
+
+export function saveProfiles(store: KeyValueStore, profiles: readonly StoredProfile[]): void {
+  store.set(KEYS.version, SCHEMA_VERSION);
+  store.set(KEYS.profiles, profiles);
+}
+
+function quarantine(store: KeyValueStore, entry: { reason: string; at: number; data: unknown }): void {
+  const existing = store.get(KEYS.quarantine, []);
+  store.set(KEYS.quarantine, [...(Array.isArray(existing) ? existing : []), entry]);
+}

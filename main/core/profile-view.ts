@@ -1,0 +1,27 @@
+import type { StoredProfile } from './profile-store.ts';
+import { nextRefreshAt, tokenStatus } from './refresh-policy.ts';
+import type { ProfileView } from './types.ts';
+
+/** The public face of a stored profile: plain metadata only, so it never needs to decrypt. */
+export function toView(record: StoredProfile, now: number, refreshing: boolean): ProfileView {
+  const view: ProfileView = {
+    id: record.id,
+    name: record.name,
+    provider: record.provider,
+    options: { ...record.options },
+    apiKeyHint: record.apiKeyHint,
+    status: tokenStatus(record.token, now, record.refreshMarginMs),
+    refreshing,
+    needsCredentials: record.needsCredentials,
+    consecutiveFailures: record.consecutiveFailures,
+  };
+  if (record.tokenUrl !== undefined) view.tokenUrl = record.tokenUrl;
+  if (record.token?.expiresAt !== undefined) view.expiresAt = record.token.expiresAt;
+  if (record.token) view.refreshedAt = record.token.obtainedAt;
+  const next = nextRefreshAt(record, now);
+  if (next !== undefined) view.nextRefreshAt = next;
+  if (record.refreshMarginMs !== undefined) view.refreshMarginMs = record.refreshMarginMs;
+  if (record.cron !== undefined) view.cron = record.cron;
+  if (record.lastError) view.error = { ...record.lastError };
+  return view;
+}

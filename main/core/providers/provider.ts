@@ -1,0 +1,143 @@
+import type { z } from 'zod';
+import { type ErrorMessageKey, type Failure, failure, scrubProviderText } from '../errors.ts';
+import type { HttpRequest, HttpResponse } from '../http-client.ts';
+import type { ErrorCode, ProviderId } from '../types.ts';
+
+export interface Credentials {
+  apiKey: string;
+  secretKey: string;
+}
+
+export interface ProviderContext {
+  tokenUrl: string;
+  options: Record<string, unknown>;
+  /** ms since epoch, for providers that sign or stamp requests. */
+  now: number;
+}
+
+export interface TokenGrant {
+  accessToken: string;
+  /** Lifetime the provider announced; undefined when it did not say. */
+  expiresInMs?: number;
+}
+
+export type ProviderResult = { ok: true; grant: TokenGrant } | { ok: false; failure: Failure };
+
+/** One token protocol. Adding a provider is one file implementing this plus a line in the table. */
+export interface TokenProvider {
+  id: ProviderId;
+  /** Used when the profile has no tokenUrl; absent means the user must give one. */
+  defaultTokenUrl?: string;
+  /** Validates and fills defaults of the profile's `options`. */
+  optionsSchema: z.ZodType<Record<string, unknown>>;
+  buildRequest(credentials: Credentials, context: ProviderContext): HttpRequest;
+  /** Decides success by the token field and failure by the provider's error fields. */
+  interpret(response: HttpResponse, credentials: Credentials, context: ProviderContext): ProviderResult;
+}
+
+const MAX_TOKEN_LENGTH = 64 * 1024;
+const MAX_LIFETIME_S = 10 * 365 * 24 * 3600;
+
+/** Reads a token field: an opaque string that must survive being pasted into a header. */
+export function readToken(value: unknown): string | undefined {
+  if (typeof value !== 'string') return undefined;
+  if (value.length === 0 || value.length > MAX_TOKEN_LENGTH) return undefined;
+  return /[\s\p{Cc}]/u.test(value) ? undefined : value;
+}
+
+/** Reads a lifetime in seconds sent as a JSON number or a numeric string. */
+export function readLifetimeSeconds(value: unknown): number | undefined {
+  const seconds = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
+  if (typeof seconds !== 'number' || !Number.isFinite(seconds)) return undefined;
+  if (seconds <= 0 || seconds > MAX_LIFETIME_S) return undefined;
+  return seconds;
+}
+
+/** The standard OAuth 2.0 `error` values (RFC 6749 §5.2) and what they mean to a user. */
+const OAUTH_ERROR_CODES: Record<string, ErrorCode> = {
+  invalid_client: 'invalid_credentials',
+  invalid_grant: 'not_permitted',
+  unauthorized_client: 'not_permitted',
+  invalid_scope: 'not_permitted',
+  access_denied: 'not_permitted',
+  invalid_request: 'invalid_request',
+  unsupported_grant_type: 'invalid_request',
+  server_error: 'server_error',
+  temporarily_unavailable: 'server_error',
+  slow_down: 'rate_limited',
+};
+
+/**
+ * Interprets an `{error, error_description}` body. `refine` lets a provider pick a more precise
+ * message from the description (Baidu tells a wrong API Key from a wrong Secret Key).
+ */
+export function interpretOAuthError(
+  response: HttpResponse,
+  secrets: readonly string[],
+  refine?: (error: string, description: string) => ErrorMessageKey | undefined,
+): Failure | undefined {
+  const body = response.json;
+  const error = body?.error;
+  if (typeof error !== 'string' || error === '') return undefined;
+  const description = typeof body?.error_description === 'string' ? body.error_description : '';
+  const code = OAUTH_ERROR_CODES[error] ?? statusFallbackCode(response.status) ?? 'invalid_request';
+  const messageKey = refine?.(error, description);
+  return failure(code, {
+    ...(messageKey ? { messageKey } : {}),
+    providerCode: scrubProviderText(error, secrets) ?? 'error',
+    ...optional('providerMessage', scrubProviderText(description, secrets)),
+    httpStatus: response.status,
+    ...optional('retryAfterMs', retryAfterMs(response)),
+  });
+}
+
+/** What a response with neither a token nor a recognised error means. */
+export function unrecognisedResponse(response: HttpResponse): Failure {
+  const details = { httpStatus: response.status, ...optional('retryAfterMs', retryAfterMs(response)) };
+  const byStatus = statusFallbackCode(response.status);
+  if (byStatus) return failure(byStatus, details);
+  if (response.status >= 300 && response.status < 400) {
+    return { ...failure('bad_response', { ...details, messageKey: 'bad_response_redirect' }), retryable: false };
+  }
+  if (response.json === undefined) return failure('bad_response', details);
+  return failure('bad_response', { ...details, messageKey: 'bad_response_no_token' });
+}
+
+function statusFallbackCode(status: number): ErrorCode | undefined {
+  if (status === 429) return 'rate_limited';
+  if (status >= 500) return 'server_error';
+  return undefined;
+}
+
+/**
+ * Retry-After as a delay in ms, capped at a day. An HTTP date is read against the response's own
+ * Date header, so the local clock (which may be wrong) plays no part.
+ */
+export function retryAfterMs(response: HttpResponse): number | undefined {
+  const value = firstHeader(response, 'retry-after');
+  if (!value) return undefined;
+  const seconds = Number(value);
+  const serverNow = Date.parse(firstHeader(response, 'date') ?? '');
+  const ms = Number.isFinite(seconds) ? seconds * 1000 : Date.parse(value) - serverNow;
+  if (!Number.isFinite(ms) || ms <= 0) return undefined;
+  return Math.min(ms, 24 * 3600 * 1000);
+}
+
+function firstHeader(response: HttpResponse, name: string): string | undefined {
+  const raw = response.headers[name];
+  return Array.isArray(raw) ? raw[0] : raw;
+}
+
+/** Builds a successful result from a token and lifetime field, or says why it is not one. */
+export function grantFrom(token: unknown, lifetimeSeconds: number | undefined): ProviderResult {
+  const accessToken = readToken(token);
+  if (accessToken === undefined) return { ok: false, failure: failure('bad_response') };
+  return {
+    ok: true,
+    grant: lifetimeSeconds === undefined ? { accessToken } : { accessToken, expiresInMs: lifetimeSeconds * 1000 },
+  };
+}
+
+export function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
+  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
+}

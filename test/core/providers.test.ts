@@ -1,0 +1,149 @@
+import { describe, expect, it } from 'vitest';
+import type { HttpResponse } from '../../main/core/http-client.ts';
+import { PROVIDERS } from '../../main/core/index.ts';
+
+const creds = { apiKey: 'ak-1234567890', secretKey: 'sk-0987654321' };
+const context = { tokenUrl: 'https://example.test/token', options: {}, now: 0 };
+const reply = (
+  status: number,
+  json?: Record<string, unknown>,
+  headers: HttpResponse['headers'] = {},
+): HttpResponse => ({ status, json, headers });
+
+describe('Baidu legacy OAuth answers', () => {
+  const interpret = (response: HttpResponse) => PROVIDERS.baidu.interpret(response, creds, context);
+
+  it.each([
+    [
+      'unknown API Key',
+      reply(401, { error: 'invalid_client', error_description: 'unknown client id' }),
+      'invalid_credentials',
+      'invalid_credentials_api_key',
+      false,
+    ],
+    [
+      'wrong Secret Key',
+      reply(401, { error: 'invalid_client', error_description: 'Client authentication failed' }),
+      'invalid_credentials',
+      'invalid_credentials_secret_key',
+      false,
+    ],
+    [
+      'wrong Secret Key, sent with 200',
+      reply(200, { error: 'invalid_client', error_description: 'Client authentication failed' }),
+      'invalid_credentials',
+      'invalid_credentials_secret_key',
+      false,
+    ],
+    ['service not enabled', reply(400, { error: 'invalid_grant' }), 'not_permitted', 'not_permitted', false],
+    ['bad grant type', reply(400, { error: 'unsupported_grant_type' }), 'invalid_request', 'invalid_request', false],
+    ['malformed request', reply(400, { error: 'invalid_request' }), 'invalid_request', 'invalid_request', false],
+    ['an unknown error word', reply(400, { error: 'something_new' }), 'invalid_request', 'invalid_request', false],
+    ['mistyped URL (HTML page)', reply(200), 'bad_response', 'bad_response', true],
+    ['JSON of another protocol', reply(200, { errcode: 0 }), 'bad_response', 'bad_response_no_token', true],
+    ['gateway error page', reply(502), 'server_error', 'server_error', true],
+    ['throttled', reply(429), 'rate_limited', 'rate_limited', true],
+    ['empty token', reply(200, { access_token: '', expires_in: 2592000 }), 'bad_response', 'bad_response', true],
+    [
+      'token with a line break',
+      reply(200, { access_token: 'ab\ncd', expires_in: 2592000 }),
+      'bad_response',
+      'bad_response',
+      true,
+    ],
+    ['redirect', reply(302), 'bad_response', 'bad_response_redirect', false],
+  ])('%s → %s', (_label, response, code, messageKey, retryable) => {
+    expect(interpret(response)).toMatchObject({ ok: false, failure: { code, messageKey, retryable } });
+  });
+
+  it('succeeds on access_token whatever else is there, with the 30-day lifetime', () => {
+    const result = interpret(
+      reply(200, { access_token: '24.abc.2592000.1.2-3', expires_in: 2592000, scope: 'x', session_key: 'y' }),
+    );
+    expect(result).toEqual({ ok: true, grant: { accessToken: '24.abc.2592000.1.2-3', expiresInMs: 2_592_000_000 } });
+  });
+
+  it('accepts a lifetime sent as a numeric string', () => {
+    expect(interpret(reply(200, { access_token: 't', expires_in: '3600' }))).toMatchObject({
+      grant: { expiresInMs: 3_600_000 },
+    });
+  });
+
+  it('keeps a token of 4 KB and more intact', () => {
+    const long = 'x'.repeat(8192);
+    expect(interpret(reply(200, { access_token: long, expires_in: 60 }))).toMatchObject({
+      grant: { accessToken: long },
+    });
+  });
+
+  it('keeps the provider error and description, with any echoed secret removed', () => {
+    const result = interpret(
+      reply(401, { error: 'invalid_client', error_description: `bad secret ${creds.secretKey}` }),
+    );
+    expect(result).toMatchObject({
+      failure: { providerCode: 'invalid_client', providerMessage: 'bad secret [redacted]', httpStatus: 401 },
+    });
+  });
+});
+
+describe('OAuth 2.0 client credentials requests', () => {
+  it('authenticates with HTTP Basic by default, form-encoding id and secret first', () => {
+    const request = PROVIDERS.oauth2.buildRequest(
+      { apiKey: 'id with space', secretKey: 'p&ss:wörd' },
+      { ...context, options: { auth: 'basic', scope: 'read write' } },
+    );
+    const expected = Buffer.from('id+with+space:p%26ss%3Aw%C3%B6rd').toString('base64');
+    expect(request).toEqual({
+      method: 'POST',
+      url: context.tokenUrl,
+      headers: { authorization: `Basic ${expected}` },
+      form: { grant_type: 'client_credentials', scope: 'read write' },
+    });
+  });
+
+  it('puts the credentials in the body, never the URL, with client_secret_post', () => {
+    const request = PROVIDERS.oauth2.buildRequest(creds, { ...context, options: { auth: 'post' } });
+    expect(request.headers).toBeUndefined();
+    expect(request.url).toBe(context.tokenUrl);
+    expect(request.form).toEqual({
+      grant_type: 'client_credentials',
+      client_id: creds.apiKey,
+      client_secret: creds.secretKey,
+    });
+  });
+
+  it.each([
+    [reply(401, { error: 'invalid_client' }, { 'www-authenticate': 'Basic' }), 'invalid_credentials'],
+    [reply(400, { error: 'invalid_scope' }), 'not_permitted'],
+    [reply(400, { error: 'unauthorized_client' }), 'not_permitted'],
+    [reply(400, { error: 'unsupported_grant_type' }), 'invalid_request'],
+    [reply(503, { error: 'temporarily_unavailable' }), 'server_error'],
+    [reply(500), 'server_error'],
+  ])('maps %j to %s', (response, code) => {
+    expect(PROVIDERS.oauth2.interpret(response, creds, context)).toMatchObject({ ok: false, failure: { code } });
+  });
+
+  it('reads Retry-After in seconds and as an HTTP date against the server clock', () => {
+    const seconds = PROVIDERS.oauth2.interpret(reply(429, undefined, { 'retry-after': '120' }), creds, context);
+    expect(seconds).toMatchObject({ failure: { code: 'rate_limited', retryAfterMs: 120_000 } });
+    const date = PROVIDERS.oauth2.interpret(
+      reply(429, undefined, { date: 'Mon, 30 Nov 2026 01:00:00 GMT', 'retry-after': 'Mon, 30 Nov 2026 01:05:00 GMT' }),
+      creds,
+      context,
+    );
+    expect(date).toMatchObject({ failure: { retryAfterMs: 300_000 } });
+  });
+
+  it('leaves the lifetime unknown without expires_in, unless the profile gives one', () => {
+    const body = { access_token: 'abc', token_type: 'Bearer' };
+    expect(PROVIDERS.oauth2.interpret(reply(200, body), creds, context)).toEqual({
+      ok: true,
+      grant: { accessToken: 'abc' },
+    });
+    const withDefault = PROVIDERS.oauth2.interpret(reply(200, body), creds, {
+      ...context,
+      options: { lifetimeSeconds: 900 },
+    });
+    expect(withDefault).toMatchObject({ grant: { expiresInMs: 900_000 } });
+  });
+});

@@ -1,0 +1,54 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { API_KEY, createEngineFixture, type EngineFixture, SECRET_KEY } from '../support/engine-fixture.ts';
+
+let fx: EngineFixture | undefined;
+afterEach(async () => {
+  await fx?.dispose();
+});
+
+const input = (url: string, options: Record<string, unknown> = {}) => ({
+  name: 'gateway',
+  provider: 'oauth2' as const,
+  apiKey: API_KEY,
+  secretKey: SECRET_KEY,
+  tokenUrl: url,
+  options,
+});
+
+describe('generic OAuth 2.0 client credentials, end to end', () => {
+  it.each(['basic', 'post'] as const)('gets a token with client_secret_%s', async (auth) => {
+    fx = await createEngineFixture();
+    const { id } = await fx.service.addProfile(input(fx.server.oauthUrl, { auth, scope: 'read' }));
+    const view = await fx.service.refresh(id);
+    expect(view).toMatchObject({ status: 'valid', expiresAt: fx.now() + 3_600_000, options: { auth, scope: 'read' } });
+    expect(fx.server.requests[0]?.params.scope).toBe('read');
+    expect(await fx.service.getToken(id)).toBe(fx.server.issued[0]);
+  });
+
+  it('explains a refused scope as not permitted', async () => {
+    fx = await createEngineFixture();
+    const { id } = await fx.service.addProfile(input(fx.server.oauthUrl, { scope: 'forbidden' }));
+    expect((await fx.service.refresh(id)).error).toMatchObject({
+      code: 'not_permitted',
+      providerCode: 'invalid_scope',
+    });
+  });
+
+  it('keeps a token of unknown lifetime valid and does not refresh it on its own', async () => {
+    fx = await createEngineFixture({ oauthOmitExpiresIn: true });
+    const { id } = await fx.service.addProfile(input(fx.server.oauthUrl));
+    const view = await fx.service.refresh(id);
+    expect(view.status).toBe('valid');
+    expect(view.expiresAt).toBeUndefined();
+    expect(view.nextRefreshAt).toBeUndefined();
+    fx.advance(30 * 24 * 3_600_000);
+    await fx.service.checkDue();
+    expect(fx.server.requests).toHaveLength(1);
+  });
+
+  it('rejects options the provider does not know', async () => {
+    fx = await createEngineFixture();
+    const error = await fx.service.addProfile(input(fx.server.oauthUrl, { auth: 'digest' })).catch((e: unknown) => e);
+    expect(error).toMatchObject({ field: 'options', messageKey: 'input.options_invalid' });
+  });
+});
