@@ -1,12 +1,11 @@
 /** The engine's public surface. Nothing below main/core may import electron. */
 export { type ErrorMessageKey, ProfileInputError, RETRYABLE, UnknownProfileError } from './errors.ts';
 export { createHttpClient, type HttpClientOptions, type HttpSend } from './http-client.ts';
-export { PROVIDER_IDS, PROVIDERS } from './providers/index.ts';
+export { PROVIDER_IDS, PROVIDERS, type TokenUsage } from './providers/index.ts';
 export * from './refresh-policy.ts';
 export { DEFAULT_TICK, type RefreshTick, startRefreshTick } from './refresh-tick.ts';
 export { type OpenedStore, openStoreSafely } from './store-file.ts';
 export {
-  type CredentialCheck,
   createTokenService,
   type TokenService,
   type TokenServiceOptions,

@@ -10,6 +10,7 @@ import type { Credentials, ProviderResult } from './providers/provider.ts';
 import { isDue, MIN_USABLE_MS, retryAtAfterFailure } from './refresh-policy.ts';
 import type {
   Cipher,
+  CredentialCheck,
   KeyValueStore,
   Logger,
   ProfileInput,
@@ -35,8 +36,6 @@ export interface TokenServiceOptions {
   /** Token-state writes are batched for this long; profile edits are written at once. */
   saveDelayMs?: number;
 }
-
-export type CredentialCheck = { ok: true; expiresInMs?: number } | { ok: false; error: TokenError };
 
 export interface TokenService {
   /** Saves a profile (keys encrypted) and starts fetching its first token. */
@@ -124,11 +123,27 @@ export function createTokenService(options: TokenServiceOptions): TokenService {
     }
   }
 
+  /** Decrypts, and stores a re-encrypted copy when the cipher says its key was rotated. */
+  async function decryptStored(stored: string, replace: (fresh: string) => void): Promise<string> {
+    if (!cipher.decryptWithRotation) return cipher.decrypt(stored);
+    const { plain, replacement } = await cipher.decryptWithRotation(stored);
+    if (replacement !== undefined) {
+      replace(replacement);
+      saveSoon();
+    }
+    return plain;
+  }
+
   async function readCredentials(record: StoredProfile): Promise<Credentials | undefined> {
+    const secrets = record.secrets;
     try {
       const [apiKey, secretKey] = await Promise.all([
-        cipher.decrypt(record.secrets.apiKey),
-        cipher.decrypt(record.secrets.secretKey),
+        decryptStored(secrets.apiKey, (fresh) => {
+          secrets.apiKey = fresh;
+        }),
+        decryptStored(secrets.secretKey, (fresh) => {
+          secrets.secretKey = fresh;
+        }),
       ]);
       return { apiKey, secretKey };
     } catch {
@@ -239,7 +254,9 @@ export function createTokenService(options: TokenServiceOptions): TokenService {
     if (!token) return undefined;
     if (token.expiresAt !== undefined && token.expiresAt - now() < MIN_USABLE_MS) return undefined;
     try {
-      return await cipher.decrypt(token.value);
+      return await decryptStored(token.value, (fresh) => {
+        token.value = fresh;
+      });
     } catch {
       // The keychain no longer opens it; a fresh token replaces it.
       if (record.token === token) record.token = undefined;

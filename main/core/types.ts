@@ -13,6 +13,11 @@ export interface KeyValueStore {
 export interface Cipher {
   encrypt(plain: string): Promise<string>;
   decrypt(stored: string): Promise<string>;
+  /**
+   * Optional: decrypts and, when the OS rotated its key (safeStorage's `shouldReEncrypt`), also
+   * returns the value encrypted afresh so the engine can store it in place of the old one.
+   */
+  decryptWithRotation?(stored: string): Promise<{ plain: string; replacement?: string }>;
 }
 
 export interface Logger {
@@ -97,3 +102,6 @@ export interface StoreIssue {
   kind: 'file_moved_aside' | 'record_unreadable' | 'unknown_schema';
   detail: string;
 }
+
+/** The outcome of trying keys before saving them (the form's "Test" button). */
+export type CredentialCheck = { ok: true; expiresInMs?: number } | { ok: false; error: TokenError };

@@ -28,6 +28,16 @@ export const baiduProvider: TokenProvider = {
   id: 'baidu',
   defaultTokenUrl: 'https://aip.baidubce.com/oauth/2.0/token',
   optionsSchema: z.object({}).strict(),
+  usage: () => ({
+    style: 'query',
+    queryName: 'access_token',
+    // ERNIE's chat endpoint: the request Baidu's own docs show first.
+    example: {
+      method: 'POST',
+      url: 'https://aip.baidubce.com/rpc/2.0/ai_custom/v1/wenxinworkshop/chat/completions',
+      json: { messages: [{ role: 'user', content: '你好' }] },
+    },
+  }),
   buildRequest({ apiKey, secretKey }, { tokenUrl }) {
     return {
       method: 'POST',

@@ -15,4 +15,4 @@ export function isProviderId(value: unknown): value is ProviderId {
   return typeof value === 'string' && Object.hasOwn(PROVIDERS, value);
 }
 
-export type { Credentials, TokenGrant, TokenProvider } from './provider.ts';
+export type { Credentials, TokenGrant, TokenProvider, TokenUsage } from './provider.ts';

@@ -26,6 +26,11 @@ function formEncode(value: string): string {
 export const oauth2Provider: TokenProvider = {
   id: 'oauth2',
   optionsSchema,
+  // The resource server is not known; the token server's origin is the best honest guess.
+  usage: ({ tokenUrl }) => ({
+    style: 'bearer',
+    example: { method: 'GET', url: tokenUrl ? `${new URL(tokenUrl).origin}/` : 'https://api.example.com/' },
+  }),
   buildRequest({ apiKey, secretKey }, { tokenUrl, options }) {
     const { auth, scope } = optionsSchema.parse(options);
     const form: Record<string, string> = { grant_type: 'client_credentials' };

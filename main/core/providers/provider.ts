@@ -23,9 +23,22 @@ export interface TokenGrant {
 
 export type ProviderResult = { ok: true; grant: TokenGrant } | { ok: false; failure: Failure };
 
+/** How an API expects to receive the token, and a harmless request to show it off in curl. */
+export interface TokenUsage {
+  /** `query`: `?access_token=`; `bearer`: `Authorization: Bearer`; `header`: a header of its own. */
+  style: 'query' | 'bearer' | 'header';
+  /** The header name when `style` is `header`. */
+  headerName?: string;
+  /** The query parameter name when `style` is `query`. */
+  queryName?: string;
+  example: { method: 'GET' | 'POST'; url: string; json?: unknown };
+}
+
 /** One token protocol. Adding a provider is one file implementing this plus a line in the table. */
 export interface TokenProvider {
   id: ProviderId;
+  /** How the token is used with this provider's APIs (copy formats, curl example). */
+  usage(context: { tokenUrl?: string }): TokenUsage;
   /** Used when the profile has no tokenUrl; absent means the user must give one. */
   defaultTokenUrl?: string;
   /** Validates and fills defaults of the profile's `options`. */
