@@ -84,6 +84,8 @@ temp.cleanup();
 console.log(`TokenTray engine benchmark, ${PROFILES} profiles, Node ${process.version}`);
 console.log(`  fill (add + first fetch of every profile):  ${ms(fillMs)}`);
 console.log(`  cold start (open store, build engine, list): median ${ms(median(coldStarts))} over ${RUNS} runs`);
-console.log(`  engine heap per profile after cold start:   ${(heapPerProfile / 1024).toFixed(1)} KiB${globalThis.gc ? '' : ' (run with --expose-gc for a steadier figure)'}`);
+console.log(
+  `  engine heap per profile after cold start:   ${(heapPerProfile / 1024).toFixed(1)} KiB${globalThis.gc ? '' : ' (run with --expose-gc for a steadier figure)'}`,
+);
 console.log(`  checkDue(), nothing due:                    median ${ms(median(idle))} over ${RUNS * 4} calls`);
 console.log(`  checkDue(), all ${refreshed} due (month asleep):   ${ms(allDueMs)}`);

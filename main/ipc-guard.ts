@@ -1,0 +1,97 @@
+import type { IpcMain, IpcMainInvokeEvent } from 'electron';
+import { AppError } from './app-error.ts';
+import { type Logger, ProfileInputError, UnknownProfileError } from './core/index.ts';
+import { INVOKE_CHANNELS, type InvokeChannel, type InvokeMap, type IpcError, type IpcResult } from './ipc-contract.ts';
+import { INVOKE_SCHEMAS } from './ipc-schemas.ts';
+
+export type InvokeHandlers = {
+  [C in InvokeChannel]: (...args: InvokeMap[C]['args']) => Promise<InvokeMap[C]['result']> | InvokeMap[C]['result'];
+};
+
+/** The parts of an invoke event the guard looks at. */
+export type SenderEvent = Pick<IpcMainInvokeEvent, 'sender' | 'senderFrame'>;
+
+const fail = (code: string, message: string, extra: Partial<IpcError> = {}): IpcResult<never> => ({
+  ok: false,
+  error: { code, message, ...extra },
+});
+
+function isInvokeChannel(channel: string): channel is InvokeChannel {
+  return (INVOKE_CHANNELS as readonly string[]).includes(channel);
+}
+
+/** Turns anything a handler throws into a value the renderer may see. */
+function toIpcError(error: unknown, log: Logger, channel: string): IpcResult<never> {
+  if (error instanceof ProfileInputError) {
+    return fail(error.code, error.message, { messageKey: error.messageKey, field: error.field });
+  }
+  if (error instanceof UnknownProfileError) return fail(error.code, 'That profile no longer exists.');
+  if (error instanceof AppError) return fail(error.code, error.message, { messageKey: error.messageKey });
+  log.error('ipc handler failed', { channel, error: error instanceof Error ? error.name : typeof error });
+  return fail('internal', 'Something went wrong; the log has details.');
+}
+
+/**
+ * The one gate every `ipcMain.handle` goes through: a known channel, a trusted sender, a payload
+ * that validates, and errors as codes, never stack traces.
+ */
+export function createIpcGuard(options: {
+  handlers: InvokeHandlers;
+  isTrustedSender(event: SenderEvent): boolean;
+  logger: Logger;
+}) {
+  const { handlers, logger } = options;
+
+  async function dispatch(channel: string, event: SenderEvent, args: unknown[]): Promise<IpcResult<unknown>> {
+    if (!isInvokeChannel(channel)) return fail('unknown_channel', 'Unknown request.');
+    if (!options.isTrustedSender(event)) {
+      logger.warn('ipc refused: untrusted sender', { channel });
+      return fail('forbidden', 'Request refused.');
+    }
+    const parsed = INVOKE_SCHEMAS[channel].safeParse(args);
+    if (!parsed.success) {
+      logger.warn('ipc refused: malformed payload', { channel });
+      return fail('invalid_payload', 'The request was malformed.');
+    }
+    try {
+      const handler = handlers[channel] as (...a: unknown[]) => unknown;
+      return { ok: true, value: await handler(...parsed.data) };
+    } catch (error) {
+      return toIpcError(error, logger, channel);
+    }
+  }
+
+  return {
+    dispatch,
+    /** Registers every channel on ipcMain; returns a function that removes them again. */
+    register(ipcMain: Pick<IpcMain, 'handle' | 'removeHandler'>): () => void {
+      for (const channel of INVOKE_CHANNELS) {
+        ipcMain.handle(channel, (event, ...args: unknown[]) => dispatch(channel, event, args));
+      }
+      return () => {
+        for (const channel of INVOKE_CHANNELS) ipcMain.removeHandler(channel);
+      };
+    },
+  };
+}
+
+/**
+ * Our window, our page, our main frame. `pageUrl` is what the window loaded: a file:// URL is
+ * matched by path, a dev-server URL by origin.
+ */
+export function isOwnPage(
+  event: SenderEvent,
+  window: { webContents: { id: number } } | undefined,
+  pageUrl: string,
+): boolean {
+  const frame = event.senderFrame;
+  if (!window || !frame || event.sender.id !== window.webContents.id || frame.parent !== null) return false;
+  try {
+    const actual = new URL(frame.url);
+    const expected = new URL(pageUrl);
+    if (expected.protocol === 'file:') return actual.protocol === 'file:' && actual.pathname === expected.pathname;
+    return actual.origin === expected.origin;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,154 @@
+import { AppError } from './app-error.ts';
+import { createCommands } from './commands.ts';
+import type { Logger, ProfileView, RefreshTick, TokenService } from './core/index.ts';
+import { createTranslator, resolveLocale, type Translator } from './i18n.ts';
+import type { AppEnvironment, EventMap, Settings } from './ipc-contract.ts';
+import type { Redactor } from './log-redaction.ts';
+import { decideNotices, type Notice } from './notification-policy.ts';
+import type { SettingsStore } from './settings.ts';
+import type { TrayAction, TrayMenuInput } from './tray-menu.ts';
+
+/** How often the tray's countdowns are refreshed when nothing else changes. */
+export const TRAY_REFRESH_MS = 60_000;
+
+export interface ShellDeps {
+  service: TokenService;
+  settings: SettingsStore;
+  tick: RefreshTick;
+  redactor: Redactor;
+  clipboard: { copy(text: string, clearAfterMs: number): Promise<void>; clearIfOurs(): Promise<boolean> };
+  loginItem: { isEnabled(): Promise<boolean>; setEnabled(enabled: boolean): Promise<void> };
+  createTray(onAction: (action: TrayAction) => void): {
+    render(input: Omit<TrayMenuInput, 'platform'>): void;
+    destroy(): void;
+  };
+  createNotifier(onClick: (profileId: string) => void): {
+    notify(notice: Notice, now: number, tr: Translator): void;
+    show(title: string, body: string, profileId?: string): void;
+  };
+  windows: {
+    show(profileId?: string): void;
+    send<C extends keyof EventMap>(channel: C, payload: EventMap[C]): void;
+  };
+  environment(locale: Translator['locale']): Promise<AppEnvironment>;
+  systemLanguages(): readonly string[];
+  now(): number;
+  logger: Logger;
+  quit(): void;
+}
+
+/**
+ * Wires the engine to the tray, notifications and window. Data flows one way (engine → views →
+ * tray, notifications, window); intent comes back as named commands.
+ */
+export function createShell(deps: ShellDeps) {
+  const { service, settings, logger } = deps;
+  let tr = createTranslator(resolveLocale(settings.get().language, deps.systemLanguages()));
+  let memory: ReadonlySet<string> = new Set();
+  let startAtLogin = settings.get().startAtLogin;
+  let trayTimer: ReturnType<typeof setInterval> | undefined;
+
+  const commands = createCommands({
+    service,
+    settings,
+    clipboard: deps.clipboard,
+    redactor: deps.redactor,
+    environment: () => deps.environment(tr.locale),
+    settingsChanged,
+  });
+  const tray = deps.createTray(onTrayAction);
+  const notifier = deps.createNotifier((profileId) => deps.windows.show(profileId));
+
+  function renderTray(views: readonly ProfileView[] = service.listProfiles()): void {
+    tray.render({ views, now: deps.now(), tr, startAtLogin });
+  }
+
+  function onViews(views: ProfileView[]): void {
+    renderTray(views);
+    const decided = decideNotices(views, memory, deps.now(), settings.get().notifications);
+    memory = decided.memory;
+    for (const notice of decided.notices) notifier.notify(notice, deps.now(), tr);
+    deps.windows.send('profiles:changed', views);
+  }
+
+  async function settingsChanged(previous: Settings, next: Settings): Promise<void> {
+    if (previous.startAtLogin !== next.startAtLogin) {
+      await deps.loginItem.setEnabled(next.startAtLogin);
+      startAtLogin = next.startAtLogin;
+    }
+    if (previous.language !== next.language) {
+      tr = createTranslator(resolveLocale(next.language, deps.systemLanguages()));
+    }
+    renderTray();
+    deps.windows.send('settings:changed', next);
+  }
+
+  function describe(error: unknown): string {
+    if (error instanceof AppError) return tr.t(error.messageKey);
+    return tr.t('app.no_token');
+  }
+
+  function onTrayAction(action: TrayAction): void {
+    const run = async () => {
+      switch (action.type) {
+        case 'copy':
+          try {
+            await commands.copy(action.profileId, action.format);
+          } catch (error) {
+            const name = service.getProfile(action.profileId)?.name ?? '';
+            notifier.show(tr.t('notify.copy_failed_title', { name }), describe(error), action.profileId);
+          }
+          return;
+        case 'refresh':
+          await service.refresh(action.profileId);
+          return;
+        case 'open':
+          deps.windows.show(action.profileId);
+          return;
+        case 'toggle-login':
+          await commands.setSettings({ startAtLogin: !startAtLogin });
+          return;
+        case 'quit':
+          deps.quit();
+          return;
+      }
+    };
+    run().catch((error: unknown) => {
+      logger.error('tray action failed', {
+        action: action.type,
+        error: error instanceof Error ? error.name : 'unknown',
+      });
+    });
+  }
+
+  return {
+    handlers: commands.handlers,
+    commands,
+    /** Reads the real login-item state, draws the tray and gives start-up notices (expired tokens). */
+    async start(): Promise<void> {
+      service.onChange(onViews);
+      try {
+        startAtLogin = await deps.loginItem.isEnabled();
+        if (startAtLogin !== settings.get().startAtLogin) settings.update({ startAtLogin });
+      } catch (error) {
+        logger.warn('login item state unknown', { error: error instanceof Error ? error.name : 'unknown' });
+      }
+      onViews(service.listProfiles());
+      trayTimer = setInterval(() => renderTray(), TRAY_REFRESH_MS);
+      trayTimer.unref?.();
+      await service.checkDue();
+    },
+    /** Before the system sleeps. */
+    suspend: () => deps.tick.pause(),
+    /** After wake or unlock: tick again and catch up at once. */
+    resume: () => deps.tick.resume(),
+    /** Quit: stop ticking, wipe our token from the clipboard, let requests finish, save. */
+    async shutdown(): Promise<void> {
+      if (trayTimer) clearInterval(trayTimer);
+      await deps.tick.stop();
+      await deps.clipboard.clearIfOurs().catch(() => false);
+      await service.close();
+      tray.destroy();
+    },
+  };
+}

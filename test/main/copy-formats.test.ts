@@ -1,0 +1,39 @@
+import { execFileSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { formatToken } from '../../main/copy-formats.ts';
+
+const BAIDU_TOKEN = '24.6c5e1ff107f0e8bcef8c46d3424a0e78.2592000.1485516651.282335-8574074';
+const baidu = { provider: 'baidu' as const };
+const oauth = { provider: 'oauth2' as const, tokenUrl: 'https://auth.example.com/oauth2/token' };
+
+describe('copy formats', () => {
+  it.each([
+    ['raw', baidu, BAIDU_TOKEN],
+    ['header', baidu, `Authorization: Bearer ${BAIDU_TOKEN}`],
+    ['url', baidu, `access_token=${BAIDU_TOKEN}`],
+    ['header', oauth, 'Authorization: Bearer abc/def+=='],
+    ['url', oauth, 'access_token=abc%2Fdef%2B%3D%3D'],
+  ] as const)('%s for %j', (format, profile, expected) => {
+    const token = profile === baidu ? BAIDU_TOKEN : 'abc/def+==';
+    expect(formatToken(profile, token, format)).toBe(expected);
+  });
+
+  it('gives Baidu a curl line with the token as access_token on the ERNIE chat endpoint', () => {
+    expect(formatToken(baidu, BAIDU_TOKEN, 'curl')).toBe(
+      `curl -X POST 'https://aip.baidubce.com/rpc/2.0/ai_custom/v1/wenxinworkshop/chat/completions?access_token=${BAIDU_TOKEN}' -H 'Content-Type: application/json' -d '{"messages":[{"role":"user","content":"你好"}]}'`,
+    );
+  });
+
+  it('gives OAuth 2.0 a bearer curl line against the token server origin', () => {
+    expect(formatToken(oauth, 'abc', 'curl')).toBe(`curl 'https://auth.example.com/' -H 'Authorization: Bearer abc'`);
+  });
+
+  it('quotes the curl line so a shell passes the token through untouched', () => {
+    const nasty = `a'b$(whoami)"c`;
+    const line = formatToken(oauth, nasty, 'curl');
+    const words = execFileSync('sh', ['-c', `printf '%s\\n' ${line.slice('curl '.length)}`], { encoding: 'utf8' })
+      .trim()
+      .split('\n');
+    expect(words).toEqual(['https://auth.example.com/', '-H', `Authorization: Bearer ${nasty}`]);
+  });
+});

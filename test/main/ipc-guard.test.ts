@@ -1,0 +1,146 @@
+import { describe, expect, it } from 'vitest';
+import { AppError } from '../../main/app-error.ts';
+import { ProfileInputError } from '../../main/core/index.ts';
+import { INVOKE_CHANNELS } from '../../main/ipc-contract.ts';
+import { createIpcGuard, type InvokeHandlers, isOwnPage, type SenderEvent } from '../../main/ipc-guard.ts';
+import { recordingLogger } from '../support/engine-fixture.ts';
+
+const PAGE = 'file:///opt/TokenTray/resources/app.asar/dist/renderer/index.html';
+const window = { webContents: { id: 7 } };
+const mainFrame = (url = PAGE) => ({ url, parent: null });
+const event = (overrides: { senderId?: number; frame?: { url: string; parent: unknown } | null } = {}): SenderEvent =>
+  ({
+    sender: { id: overrides.senderId ?? 7 },
+    senderFrame: overrides.frame === undefined ? mainFrame() : overrides.frame,
+  }) as unknown as SenderEvent;
+
+function setup(overrides: Partial<InvokeHandlers> = {}) {
+  const calls: unknown[][] = [];
+  const logs: string[] = [];
+  const record =
+    (name: string, value: unknown = null) =>
+    (...args: unknown[]) => {
+      calls.push([name, ...args]);
+      return value;
+    };
+  const handlers = Object.fromEntries(INVOKE_CHANNELS.map((c) => [c, record(c)])) as unknown as InvokeHandlers;
+  const guard = createIpcGuard({
+    handlers: { ...handlers, ...overrides },
+    isTrustedSender: (e) => isOwnPage(e, window, PAGE),
+    logger: recordingLogger(logs),
+  });
+  return { guard, calls, logs };
+}
+
+const input = { name: 'x', provider: 'baidu', apiKey: 'a', secretKey: 'b' };
+
+describe('the IPC guard', () => {
+  it('passes a valid request from our page to its handler', async () => {
+    const { guard, calls } = setup();
+    expect(await guard.dispatch('token:copy', event(), ['p1', 'curl'])).toEqual({ ok: true, value: null });
+    expect(calls).toEqual([['token:copy', 'p1', 'curl']]);
+  });
+
+  it.each([
+    ['another webContents', event({ senderId: 8 })],
+    ['a subframe', event({ frame: { url: PAGE, parent: {} } })],
+    ['another page', event({ frame: mainFrame('https://evil.example/') })],
+    ['another file', event({ frame: mainFrame('file:///tmp/evil.html') })],
+    ['a destroyed frame', event({ frame: null })],
+  ])('refuses %s', async (_label, e) => {
+    const { guard, calls, logs } = setup();
+    expect(await guard.dispatch('profiles:list', e, [])).toEqual({
+      ok: false,
+      error: { code: 'forbidden', message: 'Request refused.' },
+    });
+    expect(calls).toEqual([]);
+    expect(logs.join()).toContain('untrusted sender');
+  });
+
+  it('refuses unknown channels', async () => {
+    const { guard } = setup();
+    expect(await guard.dispatch('shell:exec', event(), ['rm -rf /'])).toMatchObject({
+      ok: false,
+      error: { code: 'unknown_channel' },
+    });
+  });
+
+  it.each([
+    ['profiles:add', [{ ...input, provider: 'nope' }]],
+    ['profiles:add', [{ ...input, extra: 1 }]],
+    ['profiles:add', []],
+    ['profiles:remove', [42]],
+    ['profiles:remove', ['p1', 'extra']],
+    ['token:copy', ['p1', 'html']],
+    ['settings:set', [{ clipboardClearSeconds: -5 }]],
+    ['settings:set', [{ unknownSetting: true }]],
+    ['profiles:update', ['p1', { apiKey: 7 }]],
+  ])('refuses a malformed %s payload %j', async (channel, args) => {
+    const { guard, calls } = setup();
+    expect(await guard.dispatch(channel, event(), args)).toMatchObject({
+      ok: false,
+      error: { code: 'invalid_payload' },
+    });
+    expect(calls).toEqual([]);
+  });
+
+  it('returns input errors with their field and catalog key', async () => {
+    const { guard } = setup({
+      'profiles:add': () => {
+        throw new ProfileInputError('apiKey', 'key_required');
+      },
+    });
+    expect(await guard.dispatch('profiles:add', event(), [input])).toEqual({
+      ok: false,
+      error: {
+        code: 'invalid_input',
+        field: 'apiKey',
+        messageKey: 'input.key_required',
+        message: 'Enter the key; it is empty.',
+      },
+    });
+  });
+
+  it('returns app errors as codes and unexpected errors without their message or stack', async () => {
+    const { guard, logs } = setup({
+      'token:reveal': () => {
+        throw new AppError('no_token');
+      },
+      'profiles:list': () => {
+        throw new Error('ENOENT /home/me/secret-place client_secret=abc123');
+      },
+    });
+    expect(await guard.dispatch('token:reveal', event(), ['p1'])).toMatchObject({
+      ok: false,
+      error: { code: 'no_token', messageKey: 'app.no_token' },
+    });
+    const crash = await guard.dispatch('profiles:list', event(), []);
+    expect(crash).toEqual({
+      ok: false,
+      error: { code: 'internal', message: 'Something went wrong; the log has details.' },
+    });
+    expect(JSON.stringify(crash)).not.toContain('abc123');
+    expect(logs.join()).not.toContain('abc123');
+  });
+
+  it('registers every channel of the contract on ipcMain, and removes them again', async () => {
+    const { guard, calls } = setup();
+    const registered = new Map<string, (e: unknown, ...args: unknown[]) => Promise<unknown>>();
+    const remove = guard.register({
+      handle: (channel, listener) => registered.set(channel, listener as never),
+      removeHandler: (channel) => registered.delete(channel),
+    });
+    expect([...registered.keys()].sort()).toEqual([...INVOKE_CHANNELS].sort());
+    expect(await registered.get('profiles:refresh')?.(event(), 'p9')).toEqual({ ok: true, value: null });
+    expect(calls).toEqual([['profiles:refresh', 'p9']]);
+    remove();
+    expect(registered.size).toBe(0);
+  });
+
+  it('matches a dev-server page by origin', () => {
+    const dev = 'http://localhost:5173/';
+    expect(isOwnPage(event({ frame: mainFrame('http://localhost:5173/#/p1') }), window, dev)).toBe(true);
+    expect(isOwnPage(event({ frame: mainFrame('http://localhost:5174/') }), window, dev)).toBe(false);
+    expect(isOwnPage(event(), undefined, PAGE)).toBe(false);
+  });
+});
