@@ -30,7 +30,7 @@ import { createLoginItem, HIDDEN_ARG } from './login-item.ts';
 import { hardenSession } from './main-window.ts';
 import { createNotifier } from './notifier.ts';
 import { createSafeStorageCipher, describeProtection } from './safe-storage-cipher.ts';
-import { createSettingsStore } from './settings.ts';
+import { createSettingsStore, defaultMarginMs } from './settings.ts';
 import { createShell } from './shell.ts';
 import { createTrayController } from './tray.ts';
 import type { Health } from './tray-status.ts';
@@ -75,6 +75,7 @@ async function main(): Promise<void> {
     cipher,
     logger,
     http: { userAgent: `TokenTray/${app.getVersion()}` },
+    defaultRefreshMarginMs: () => defaultMarginMs(settings.get()),
   });
   const storeIssues: StoreIssue[] = [...(opened.issue ? [opened.issue] : []), ...service.storeIssues()];
   const tick = startRefreshTick(service, { logger });

@@ -10,8 +10,9 @@ export type { CredentialCheck, ProfileInput, ProfilePatch, ProfileView, Provider
 export const COPY_FORMATS = ['raw', 'header', 'url', 'curl'] as const;
 export type CopyFormat = (typeof COPY_FORMATS)[number];
 
-export type Language = 'system' | 'zh-CN' | 'en';
-export type Locale = 'zh-CN' | 'en';
+import type { Language, Locale } from '../assets/locales/translator.ts';
+
+export type { Language, Locale };
 
 export const NOTICE_KINDS = ['refreshFailed', 'expired', 'expiringSoon', 'recovered'] as const;
 export type NoticeKind = (typeof NOTICE_KINDS)[number];
@@ -22,6 +23,8 @@ export interface Settings {
   startAtLogin: boolean;
   language: Language;
   notifications: Record<NoticeKind, boolean>;
+  /** Refresh this many minutes before expiry unless a profile says otherwise; 0 = automatic. */
+  defaultRefreshMarginMinutes: number;
   /** Linux without a keyring: the user accepted that secrets are only obfuscated. */
   allowWeakSecretStorage: boolean;
 }

@@ -23,7 +23,10 @@ const profileInput = z
 export const INVOKE_SCHEMAS = {
   'profiles:list': z.tuple([]),
   'profiles:add': z.tuple([profileInput]),
-  'profiles:update': z.tuple([id, profileInput.partial().strict()]),
+  'profiles:update': z.tuple([
+    id,
+    profileInput.partial().extend({ refreshMarginMs: z.number().nullable().optional() }).strict(),
+  ]),
   'profiles:remove': z.tuple([id]),
   'profiles:refresh': z.tuple([id]),
   'profiles:test': z.tuple([profileInput]),

@@ -1,5 +1,5 @@
 import type { NotificationConstructorOptions } from 'electron';
-import type { Translator } from './i18n.ts';
+import type { Translator } from '../assets/locales/translator.ts';
 import type { Notice } from './notification-policy.ts';
 
 export interface NotificationLike {

@@ -14,6 +14,11 @@ export const settingsSchema = z.object({
   startAtLogin: z.boolean(),
   language: z.enum(['system', 'zh-CN', 'en']),
   notifications: notificationsSchema,
+  defaultRefreshMarginMinutes: z
+    .number()
+    .int()
+    .min(0)
+    .max(30 * 24 * 60),
   allowWeakSecretStorage: z.boolean(),
 }) satisfies z.ZodType<Settings>;
 
@@ -24,6 +29,7 @@ export const DEFAULT_SETTINGS: Settings = {
   startAtLogin: false,
   language: 'system',
   notifications: { refreshFailed: true, expired: true, expiringSoon: true, recovered: true },
+  defaultRefreshMarginMinutes: 0,
   allowWeakSecretStorage: false,
 };
 
@@ -54,3 +60,8 @@ export function createSettingsStore(store: KeyValueStore) {
 }
 
 export type SettingsStore = ReturnType<typeof createSettingsStore>;
+
+/** The engine's view of the default margin: undefined means "automatic". */
+export function defaultMarginMs(settings: Settings): number | undefined {
+  return settings.defaultRefreshMarginMinutes > 0 ? settings.defaultRefreshMarginMinutes * 60_000 : undefined;
+}

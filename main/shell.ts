@@ -1,7 +1,7 @@
+import { createTranslator, resolveLocale, type Translator } from '../assets/locales/translator.ts';
 import { AppError } from './app-error.ts';
 import { createCommands } from './commands.ts';
 import type { Logger, ProfileView, RefreshTick, TokenService } from './core/index.ts';
-import { createTranslator, resolveLocale, type Translator } from './i18n.ts';
 import type { AppEnvironment, EventMap, Settings } from './ipc-contract.ts';
 import type { Redactor } from './log-redaction.ts';
 import { decideNotices, type Notice } from './notification-policy.ts';
@@ -79,8 +79,9 @@ export function createShell(deps: ShellDeps) {
     if (previous.language !== next.language) {
       tr = createTranslator(resolveLocale(next.language, deps.systemLanguages()));
     }
-    renderTray();
     deps.windows.send('settings:changed', next);
+    // The default margin moves every countdown's next refresh; the language changes every label.
+    onViews(service.listProfiles());
   }
 
   function describe(error: unknown): string {

@@ -1,5 +1,5 @@
+import type { Translator } from '../assets/locales/translator.ts';
 import type { ProfileView } from './core/index.ts';
-import type { Translator } from './i18n.ts';
 
 export type Health = 'ok' | 'warning' | 'error';
 

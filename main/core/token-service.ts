@@ -18,7 +18,6 @@ import type {
   ProfileStatus,
   ProfileView,
   StoreIssue,
-  TokenError,
 } from './types.ts';
 
 export interface TokenServiceOptions {
@@ -35,6 +34,8 @@ export interface TokenServiceOptions {
   random?: () => number;
   /** Token-state writes are batched for this long; profile edits are written at once. */
   saveDelayMs?: number;
+  /** The user's default refresh margin for profiles without their own; undefined = automatic. */
+  defaultRefreshMarginMs?: () => number | undefined;
 }
 
 export interface TokenService {
@@ -101,8 +102,17 @@ export function createTokenService(options: TokenServiceOptions): TokenService {
     return record;
   }
 
+  /** The profile as the refresh policy sees it: its own margin, else the user's default. */
+  function policyState(record: StoredProfile): StoredProfile {
+    if (record.refreshMarginMs !== undefined) return record;
+    const margin = options.defaultRefreshMarginMs?.();
+    return margin === undefined ? record : { ...record, refreshMarginMs: margin };
+  }
+
   function viewOf(record: StoredProfile): ProfileView {
-    return toView(record, now(), inflight.has(record.id));
+    const view = toView(policyState(record), now(), inflight.has(record.id));
+    if (record.refreshMarginMs === undefined) delete view.refreshMarginMs;
+    return view;
   }
 
   function listProfiles(): ProfileView[] {
@@ -293,7 +303,10 @@ export function createTokenService(options: TokenServiceOptions): TokenService {
 
     async updateProfile(id, patch) {
       const record = mustGet(id);
-      const merged = { ...record, ...patch };
+      const { refreshMarginMs, ...rest } = patch;
+      const merged = { ...record, ...rest };
+      if (refreshMarginMs === null) delete merged.refreshMarginMs;
+      else if (refreshMarginMs !== undefined) merged.refreshMarginMs = refreshMarginMs;
       const settings = cleanSettings(
         { ...merged, tokenUrl: 'tokenUrl' in patch ? patch.tokenUrl : record.tokenUrl },
         now(),
@@ -373,7 +386,7 @@ export function createTokenService(options: TokenServiceOptions): TokenService {
     async checkDue() {
       if (closed) return;
       const at = now();
-      const due = [...records.values()].filter((r) => !inflight.has(r.id) && isDue(r, at));
+      const due = [...records.values()].filter((r) => !inflight.has(r.id) && isDue(policyState(r), at));
       const statusChanged = [...records.values()].some((r) => lastStatuses.get(r.id) !== viewOf(r).status);
       if (due.length === 0) {
         if (statusChanged) emit();

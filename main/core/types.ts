@@ -95,7 +95,8 @@ export interface ProfileInput {
   cron?: string;
 }
 
-export type ProfilePatch = Partial<ProfileInput>;
+/** Changes to a profile; `refreshMarginMs: null` goes back to the default margin. */
+export type ProfilePatch = Omit<Partial<ProfileInput>, 'refreshMarginMs'> & { refreshMarginMs?: number | null };
 
 /** Something the engine found wrong with the store while loading; the shell tells the user. */
 export interface StoreIssue {

@@ -47,10 +47,26 @@ describe('refreshing', () => {
     expect(fx.service.getProfile(id)?.status).toBe('valid');
   });
 
-  it('honours a per-profile refresh margin', async () => {
+  it('honours a per-profile refresh margin, until it is cleared', async () => {
     const { id } = await fx.service.addProfile(fx.baiduInput({ refreshMarginMs: 60 * MINUTE }));
     const view = await fx.service.refresh(id);
     expect(view.nextRefreshAt).toBe(fx.now() + 60 * MINUTE);
+    const cleared = await fx.service.updateProfile(id, { refreshMarginMs: null });
+    expect(cleared.refreshMarginMs).toBeUndefined();
+    expect(cleared.nextRefreshAt).toBe(fx.now() + 108 * MINUTE);
+  });
+
+  it("uses the user's default margin for profiles without their own", async () => {
+    let defaultMargin: number | undefined = 30 * MINUTE;
+    const service = await fx.restart({ defaultRefreshMarginMs: () => defaultMargin });
+    const { id } = await service.addProfile(fx.baiduInput());
+    const own = await service.addProfile(fx.baiduInput({ name: 'own', refreshMarginMs: 5 * MINUTE }));
+    await Promise.all([service.refresh(id), service.refresh(own.id)]);
+    expect(service.getProfile(id)?.nextRefreshAt).toBe(fx.now() + 90 * MINUTE);
+    expect(service.getProfile(id)?.refreshMarginMs).toBeUndefined();
+    expect(service.getProfile(own.id)?.nextRefreshAt).toBe(fx.now() + 115 * MINUTE);
+    defaultMargin = undefined;
+    expect(service.getProfile(id)?.nextRefreshAt).toBe(fx.now() + 108 * MINUTE);
   });
 
   it('refreshes at fixed cron times as well as before expiry', async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { createTranslator } from '../../assets/locales/translator.ts';
 import type { ProfileView } from '../../main/core/index.ts';
-import { createTranslator } from '../../main/i18n.ts';
 import { decideNotices, type Notice } from '../../main/notification-policy.ts';
 import { createNotifier, noticeText } from '../../main/notifier.ts';
 import { DAY, failure, HOUR, MIN, NOW, view } from '../support/views.ts';

@@ -1,121 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createClipboardGuard } from '../../main/clipboard-guard.ts';
-import { createRedactor } from '../../main/log-redaction.ts';
-import { createNotifier } from '../../main/notifier.ts';
-import { createSettingsStore } from '../../main/settings.ts';
-import { createShell } from '../../main/shell.ts';
-import type { TrayAction, TrayMenuInput } from '../../main/tray-menu.ts';
-import { buildTrayMenu } from '../../main/tray-menu.ts';
-import { createEngineFixture, type EngineFixture, recordingLogger } from '../support/engine-fixture.ts';
+import type { EngineFixture } from '../support/engine-fixture.ts';
+import { createShellFixture, type ShellFixture } from '../support/shell-fixture.ts';
 
-/** The shell over the real engine (fake token server, real store and cipher) and recording adapters. */
-async function setup() {
-  const fx = await createEngineFixture();
-  const clip = { text: '' };
-  const renders: Omit<TrayMenuInput, 'platform'>[] = [];
-  const sent: [string, unknown][] = [];
-  const shownWindows: (string | undefined)[] = [];
-  const notifications: { title: string; body: string; click(): void }[] = [];
-  const tickCalls: string[] = [];
-  let loginEnabled = false;
-  let act: (action: TrayAction) => void = () => undefined;
-  let quit = 0;
-
-  const settings = createSettingsStore(fx.temp.store);
-  const logs: string[] = [];
-  const shell = createShell({
-    service: fx.service,
-    settings,
-    tick: {
-      pause: async () => void tickCalls.push('pause'),
-      resume: async () => void tickCalls.push('resume'),
-      stop: async () => void tickCalls.push('stop'),
-    },
-    redactor: createRedactor(),
-    clipboard: createClipboardGuard({
-      clipboard: {
-        write: async (items) => {
-          clip.text = String(items[0]?.['text/plain'] ?? '');
-        },
-        writeText: async (text) => {
-          clip.text = text;
-        },
-        readText: async () => clip.text,
-        clear: () => {
-          clip.text = '';
-        },
-      },
-      makeItem: (record: Record<string, string | Blob>) => record,
-      platform: 'linux',
-      logger: recordingLogger(logs),
-    }),
-    loginItem: {
-      isEnabled: async () => loginEnabled,
-      setEnabled: async (enabled) => {
-        loginEnabled = enabled;
-      },
-    },
-    createTray: (onAction) => {
-      act = onAction;
-      return { render: (input) => void renders.push(input), destroy: () => undefined };
-    },
-    createNotifier: (onClick) =>
-      createNotifier({
-        isSupported: () => true,
-        onClick,
-        create: (options) => {
-          const handlers: Record<string, () => void> = {};
-          notifications.push({
-            title: String(options.title),
-            body: String(options.body),
-            click: () => handlers.click?.(),
-          });
-          return { on: (event, handler) => (handlers[event] = handler), show: () => undefined };
-        },
-      }),
-    windows: {
-      show: (id) => void shownWindows.push(id),
-      send: (channel, payload) => void sent.push([channel, payload]),
-    },
-    environment: async (locale) => ({
-      platform: 'linux',
-      locale,
-      version: '0.1.0',
-      secretProtection: { kind: 'unavailable' },
-      storeIssues: [],
-    }),
-    systemLanguages: () => ['en-US'],
-    now: fx.now,
-    logger: recordingLogger(logs),
-    quit: () => void quit++,
-  });
-  const lastMenu = () => {
-    const input = renders.at(-1);
-    if (!input) throw new Error('tray never rendered');
-    return buildTrayMenu({ ...input, platform: 'linux' });
-  };
-  return {
-    fx,
-    shell,
-    settings,
-    clip,
-    renders,
-    sent,
-    shownWindows,
-    notifications,
-    tickCalls,
-    act: (a: TrayAction) => act(a),
-    lastMenu,
-    logs,
-    login: () => loginEnabled,
-    quits: () => quit,
-  };
-}
-
-let t: Awaited<ReturnType<typeof setup>>;
+let t: ShellFixture;
 let fx: EngineFixture;
 beforeEach(async () => {
-  t = await setup();
+  t = await createShellFixture();
   fx = t.fx;
 });
 afterEach(async () => {
@@ -179,7 +69,17 @@ describe('the shell', () => {
     await t.shell.start();
     await t.shell.commands.setSettings({ language: 'zh-CN' });
     expect(t.lastMenu()[0]?.label).toBe('还没有配置');
-    expect(t.sent.at(-1)).toEqual(['settings:changed', expect.objectContaining({ language: 'zh-CN' })]);
+    expect(t.sent.at(-2)).toEqual(['settings:changed', expect.objectContaining({ language: 'zh-CN' })]);
+  });
+
+  it('moves every next refresh when the default refresh margin changes, and tells the window', async () => {
+    await t.shell.start();
+    const { id } = await fx.service.addProfile(fx.baiduInput());
+    await fx.service.refresh(id);
+    await t.shell.commands.setSettings({ defaultRefreshMarginMinutes: 24 * 60 });
+    const [channel, views] = t.sent.at(-1) as [string, { nextRefreshAt: number }[]];
+    expect(channel).toBe('profiles:changed');
+    expect(views[0]?.nextRefreshAt).toBe(fx.now() + 29 * 24 * 3_600_000);
   });
 
   it('pauses the tick before sleep and resumes it on wake', async () => {

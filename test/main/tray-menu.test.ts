@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createTranslator } from '../../main/i18n.ts';
+import { createTranslator } from '../../assets/locales/translator.ts';
 import { buildTrayMenu, type MenuItemSpec } from '../../main/tray-menu.ts';
 import { profileHealth, statusLine, trayTooltip, worstHealth } from '../../main/tray-status.ts';
 import { DAY, failure, HOUR, MIN, NOW, view } from '../support/views.ts';

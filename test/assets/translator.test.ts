@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createTranslator, resolveLocale } from '../../main/i18n.ts';
+import { createTranslator, resolveLocale } from '../../assets/locales/translator.ts';
 
 describe('language', () => {
   it.each([

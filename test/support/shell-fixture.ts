@@ -1,0 +1,134 @@
+import { createClipboardGuard } from '../../main/clipboard-guard.ts';
+import type { TokenServiceOptions } from '../../main/core/index.ts';
+import type { AppEnvironment, EventMap } from '../../main/ipc-contract.ts';
+import { createRedactor } from '../../main/log-redaction.ts';
+import { createNotifier } from '../../main/notifier.ts';
+import { createSettingsStore, defaultMarginMs, type SettingsStore } from '../../main/settings.ts';
+import { createShell } from '../../main/shell.ts';
+import type { TrayAction, TrayMenuInput } from '../../main/tray-menu.ts';
+import { buildTrayMenu } from '../../main/tray-menu.ts';
+import { createEngineFixture, recordingLogger } from './engine-fixture.ts';
+import type { FakeServerOptions } from './fake-token-server.ts';
+
+export interface ShellFixtureOptions {
+  server?: FakeServerOptions;
+  service?: Partial<TokenServiceOptions>;
+  /** Receives what the shell sends to the window (the browser harness forwards it to the page). */
+  onSend?(channel: keyof EventMap, payload: unknown): void;
+  environment?: Partial<AppEnvironment>;
+}
+
+/** The shell over the real engine (fake token server, real store and cipher) and recording adapters. */
+export async function createShellFixture(options: ShellFixtureOptions = {}) {
+  let settingsRef: SettingsStore | undefined;
+  const fx = await createEngineFixture(options.server, {
+    defaultRefreshMarginMs: () => (settingsRef ? defaultMarginMs(settingsRef.get()) : undefined),
+    ...options.service,
+  });
+  const clip = { text: '' };
+  const renders: Omit<TrayMenuInput, 'platform'>[] = [];
+  const sent: [string, unknown][] = [];
+  const shownWindows: (string | undefined)[] = [];
+  const notifications: { title: string; body: string; click(): void }[] = [];
+  const tickCalls: string[] = [];
+  let loginEnabled = false;
+  let act: (action: TrayAction) => void = () => undefined;
+  let quit = 0;
+
+  const settings = createSettingsStore(fx.temp.store);
+  settingsRef = settings;
+  const logs: string[] = [];
+  const shell = createShell({
+    service: fx.service,
+    settings,
+    tick: {
+      pause: async () => void tickCalls.push('pause'),
+      resume: async () => void tickCalls.push('resume'),
+      stop: async () => void tickCalls.push('stop'),
+    },
+    redactor: createRedactor(),
+    clipboard: createClipboardGuard({
+      clipboard: {
+        write: async (items) => {
+          clip.text = String(items[0]?.['text/plain'] ?? '');
+        },
+        writeText: async (text) => {
+          clip.text = text;
+        },
+        readText: async () => clip.text,
+        clear: () => {
+          clip.text = '';
+        },
+      },
+      makeItem: (record: Record<string, string | Blob>) => record,
+      platform: 'linux',
+      logger: recordingLogger(logs),
+    }),
+    loginItem: {
+      isEnabled: async () => loginEnabled,
+      setEnabled: async (enabled) => {
+        loginEnabled = enabled;
+      },
+    },
+    createTray: (onAction) => {
+      act = onAction;
+      return { render: (input) => void renders.push(input), destroy: () => undefined };
+    },
+    createNotifier: (onClick) =>
+      createNotifier({
+        isSupported: () => true,
+        onClick,
+        create: (options) => {
+          const handlers: Record<string, () => void> = {};
+          notifications.push({
+            title: String(options.title),
+            body: String(options.body),
+            click: () => handlers.click?.(),
+          });
+          return { on: (event, handler) => (handlers[event] = handler), show: () => undefined };
+        },
+      }),
+    windows: {
+      show: (id) => void shownWindows.push(id),
+      send: (channel, payload) => {
+        sent.push([channel, payload]);
+        options.onSend?.(channel, payload);
+      },
+    },
+    environment: async (locale) => ({
+      platform: 'linux',
+      locale,
+      version: '0.1.0',
+      secretProtection: { kind: 'keychain', backend: 'gnome_libsecret' },
+      storeIssues: [],
+      ...options.environment,
+    }),
+    systemLanguages: () => ['en-US'],
+    now: fx.now,
+    logger: recordingLogger(logs),
+    quit: () => void quit++,
+  });
+  const lastMenu = () => {
+    const input = renders.at(-1);
+    if (!input) throw new Error('tray never rendered');
+    return buildTrayMenu({ ...input, platform: 'linux' });
+  };
+  return {
+    fx,
+    shell,
+    settings,
+    clip,
+    renders,
+    sent,
+    shownWindows,
+    notifications,
+    tickCalls,
+    act: (a: TrayAction) => act(a),
+    lastMenu,
+    logs,
+    login: () => loginEnabled,
+    quits: () => quit,
+  };
+}
+
+export type ShellFixture = Awaited<ReturnType<typeof createShellFixture>>;
