@@ -1,0 +1,132 @@
+import { html, LitElement, nothing } from 'lit';
+import type { Translator } from '../../assets/locales/translator.ts';
+import { COPY_FORMATS, type CopyFormat, type ProfileView } from '../../main/ipc-contract.ts';
+import { api, unwrap } from './api.ts';
+import { BADGE_GLYPH, badgeOf, keyNames, problemOf } from './view-model.ts';
+
+/** Asks the app to show a short message in its live region. */
+export function toast(from: Element, text: string): void {
+  from.dispatchEvent(new CustomEvent('tt-toast', { detail: text, bubbles: true }));
+}
+
+/** One profile: state, countdown, times, what went wrong and how to fix it, and its actions. */
+export class ProfileCard extends LitElement {
+  static override properties = {
+    view: { attribute: false },
+    tr: { attribute: false },
+    revealed: { state: true },
+  };
+  declare view: ProfileView;
+  declare tr: Translator;
+  declare revealed: string | undefined;
+  private hideTimer: ReturnType<typeof setTimeout> | undefined;
+
+  protected override createRenderRoot() {
+    return this;
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.hide();
+  }
+
+  private hide(): void {
+    if (this.hideTimer) clearTimeout(this.hideTimer);
+    this.hideTimer = undefined;
+    this.revealed = undefined;
+  }
+
+  private async run(action: () => Promise<void>): Promise<void> {
+    try {
+      await action();
+    } catch (error) {
+      const key = (error as { messageKey?: string }).messageKey;
+      toast(this, key ? this.tr.t(key) : this.tr.t('ui.error_generic'));
+    }
+  }
+
+  private copy(format: CopyFormat) {
+    return this.run(async () => {
+      const { clearsInSeconds } = await unwrap(api().copy(this.view.id, format));
+      toast(
+        this,
+        clearsInSeconds > 0 ? this.tr.t('ui.copied', { seconds: clearsInSeconds }) : this.tr.t('ui.copied_forever'),
+      );
+    });
+  }
+
+  private reveal() {
+    if (this.revealed !== undefined) return this.hide();
+    return this.run(async () => {
+      const { token, hideAfterMs } = await unwrap(api().reveal(this.view.id));
+      this.revealed = token;
+      this.hideTimer = setTimeout(() => this.hide(), hideAfterMs);
+    });
+  }
+
+  private ask(type: 'edit' | 'remove') {
+    this.dispatchEvent(new CustomEvent('tt-profile', { detail: { type, id: this.view.id }, bubbles: true }));
+  }
+
+  private time(ms: number | undefined, fallback: string) {
+    return ms === undefined
+      ? fallback
+      : html`<time datetime=${new Date(ms).toISOString()}>${this.tr.dateTime(ms)}</time>`;
+  }
+
+  protected override render() {
+    const { view, tr } = this;
+    const badge = badgeOf(view);
+    const problem = problemOf(view, tr);
+    const names = keyNames(view.provider, tr);
+    const tokenStillValid = problem && view.status !== 'expired' && view.status !== 'none' && view.expiresAt;
+    const canUseToken = !view.needsCredentials;
+    return html`
+      <article class="card" data-state=${badge} aria-labelledby="name-${view.id}">
+        <header class="card-head">
+          <h2 id="name-${view.id}">${view.name}</h2>
+          <span class="badge badge-${badge}"><span aria-hidden="true">${BADGE_GLYPH[badge]}</span> ${tr.t(`ui.badge_${badge}`)}</span>
+        </header>
+        <p class="meta">${names.name} · ${tr.t('ui.key_hint', { hint: view.apiKeyHint })}</p>
+        <dl class="times">
+          <div class="countdown-row">
+            <dt>${tr.t('ui.expires_in')}</dt>
+            <dd><tt-countdown class="countdown" expires-at=${view.expiresAt ?? nothing}></tt-countdown></dd>
+          </div>
+          <div><dt>${tr.t('ui.expires_at')}</dt><dd>${this.time(view.expiresAt, '—')}</dd></div>
+          <div><dt>${tr.t('ui.last_refresh')}</dt><dd>${this.time(view.refreshedAt, tr.t('ui.never'))}</dd></div>
+          <div><dt>${tr.t('ui.next_refresh')}</dt><dd>${this.time(view.nextRefreshAt, tr.t('ui.not_planned'))}</dd></div>
+        </dl>
+        ${
+          problem
+            ? html`<div class="problem" role="status">
+                <p class="problem-message"><strong>${problem.message}</strong></p>
+                <p class="problem-remedy">${tr.t('ui.remedy')} ${problem.remedy}</p>
+                ${tokenStillValid ? html`<p>${tr.t('ui.old_token_valid', { time: tr.dateTime(view.expiresAt ?? 0) })}</p>` : nothing}
+              </div>`
+            : nothing
+        }
+        ${this.revealed !== undefined ? html`<p class="revealed"><code>${this.revealed}</code></p>` : nothing}
+        <div class="actions">
+          <div class="copy-group" role="group" aria-label=${tr.t('ui.copy')}>
+            <span class="group-label" aria-hidden="true">${tr.t('ui.copy')}</span>
+            ${COPY_FORMATS.map(
+              (format) => html`<button type="button" class="secondary" ?disabled=${!canUseToken}
+                aria-label="${tr.t('ui.copy')} ${tr.t(`ui.copy_${format}`)}" @click=${() => this.copy(format)}>${tr.t(`ui.copy_${format}`)}</button>`,
+            )}
+          </div>
+          <div class="row-actions">
+            <button type="button" ?disabled=${view.refreshing} @click=${() => this.run(() => unwrap(api().refresh(view.id)).then(() => undefined))}>${tr.t('ui.refresh_now')}</button>
+            <button type="button" class="secondary" ?disabled=${!canUseToken} aria-pressed=${this.revealed !== undefined ? 'true' : 'false'} @click=${() => this.reveal()}>
+              ${this.revealed !== undefined ? tr.t('ui.hide') : tr.t('ui.reveal')}
+            </button>
+            <button type="button" class="secondary" @click=${() => this.ask('edit')}>${tr.t('ui.edit')}</button>
+            <button type="button" class="danger" @click=${() => this.ask('remove')}>${tr.t('ui.remove')}</button>
+          </div>
+        </div>
+      </article>
+    `;
+  }
+}
+
+customElements.define('tt-profile-card', ProfileCard);

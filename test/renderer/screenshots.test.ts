@@ -1,0 +1,92 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  buildApp,
+  launchBrowser,
+  openWindow,
+  ROOT,
+  serveRenderer,
+  type WindowHarness,
+} from '../support/browser-harness.ts';
+import { API_KEY, SECRET_KEY } from '../support/engine-fixture.ts';
+
+const OUT = join(ROOT, 'test-results/screenshots');
+let browser: Browser;
+let server: Awaited<ReturnType<typeof serveRenderer>>;
+
+beforeAll(async () => {
+  buildApp();
+  mkdirSync(OUT, { recursive: true });
+  server = await serveRenderer();
+  browser = await launchBrowser();
+}, 120_000);
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+/** Three profiles in three states: valid, failing with a remedy, expired. */
+async function populate(w: WindowHarness) {
+  const { service, server: fake } = w.fx;
+  const dev = await service.addProfile({
+    name: 'ERNIE dev',
+    provider: 'baidu',
+    apiKey: API_KEY,
+    secretKey: SECRET_KEY,
+    tokenUrl: fake.baiduUrl,
+  });
+  await service.refresh(dev.id);
+  const prod = await service.addProfile({
+    name: 'ERNIE prod',
+    provider: 'baidu',
+    apiKey: API_KEY,
+    secretKey: SECRET_KEY,
+    tokenUrl: fake.baiduUrl,
+  });
+  await service.refresh(prod.id);
+  const gateway = await service.addProfile({
+    name: 'Internal gateway',
+    provider: 'oauth2',
+    apiKey: API_KEY,
+    secretKey: SECRET_KEY,
+    tokenUrl: fake.oauthUrl,
+    options: { scope: 'read' },
+  });
+  await service.refresh(gateway.id);
+  fake.queue({ type: 'error', error: 'invalid_client', description: 'Client authentication failed', status: 401 });
+  await service.refresh(prod.id);
+  await new Promise((resolve) => setTimeout(resolve, 2200));
+}
+
+describe('window screenshots', () => {
+  for (const [locale, scheme] of [
+    ['en-US', 'light'],
+    ['en-US', 'dark'],
+    ['zh-CN', 'light'],
+    ['zh-CN', 'dark'],
+  ] as const) {
+    it(`renders several profiles in ${locale}, ${scheme}`, async () => {
+      const w = await openWindow(browser, server.url, {
+        locale,
+        colorScheme: scheme,
+        server: { oauthLifetimeSeconds: 2 },
+      });
+      try {
+        await populate(w);
+        await w.page.reload();
+        await expect.poll(() => w.page.locator('tt-profile-card').count()).toBe(3);
+        await expect.poll(() => w.page.locator('tt-profile-card .badge').allTextContents()).toHaveLength(3);
+        const badges = await w.page
+          .locator('tt-profile-card')
+          .evaluateAll((cards) => cards.map((c) => c.querySelector('article')?.dataset.state));
+        expect(badges).toEqual(['valid', 'failed', 'expired']);
+        await w.page.screenshot({ path: join(OUT, `window-${locale}-${scheme}.png`), fullPage: true });
+        expect(w.errors).toEqual([]);
+      } finally {
+        await w.close();
+      }
+    });
+  }
+});

@@ -1,0 +1,241 @@
+/// <reference lib="dom" />
+import type { Browser } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { buildApp, launchBrowser, openWindow, serveRenderer, type WindowHarness } from '../support/browser-harness.ts';
+import { API_KEY, SECRET_KEY } from '../support/engine-fixture.ts';
+
+let browser: Browser;
+let server: Awaited<ReturnType<typeof serveRenderer>>;
+let w: WindowHarness | undefined;
+
+beforeAll(async () => {
+  buildApp();
+  server = await serveRenderer();
+  browser = await launchBrowser();
+}, 120_000);
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+afterEach(async () => {
+  const errors = w?.errors ?? [];
+  await w?.close();
+  w = undefined;
+  expect(errors).toEqual([]);
+});
+
+/** Adds a Baidu profile through the form, the way a user does. */
+async function addBaiduProfile(h: WindowHarness, name = 'ERNIE dev') {
+  const { page } = h;
+  await page.getByRole('button', { name: 'Add key' }).click();
+  await page.getByLabel('Name', { exact: true }).fill(name);
+  await page.getByLabel('API Key').fill(`  ${API_KEY}\n`);
+  await page.getByLabel('Secret Key').fill(SECRET_KEY);
+  await page.getByText('Advanced').click();
+  await page.getByLabel('Token URL').fill(h.fx.server.baiduUrl);
+  await page.getByRole('button', { name: 'Save' }).click();
+  await expect.poll(() => page.locator('tt-profile-card .badge').last().textContent()).toContain('Valid');
+}
+
+const card = (h: WindowHarness, name = 'ERNIE dev') => h.page.locator('tt-profile-card', { hasText: name });
+
+describe('the status window in Chromium', () => {
+  it('leads a first-time user from the empty state to a valid token', async () => {
+    w = await openWindow(browser, server.url);
+    const { page } = w;
+    await expect.poll(() => page.getByRole('heading', { name: 'Keep your API tokens fresh' }).isVisible()).toBe(true);
+    await page.getByRole('button', { name: 'Add your first key' }).click();
+    await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('f-name');
+    await page.getByRole('button', { name: 'Cancel' }).click();
+    await addBaiduProfile(w);
+    const text = await card(w).textContent();
+    expect(text).toContain('Baidu AI Cloud (API Key + Secret Key)');
+    expect(text).toContain('key test…0001');
+    expect(await card(w).locator('tt-countdown').textContent()).toMatch(/^(29d 23h|30d)$/);
+    expect(w.fx.server.requests[0]?.params.client_id).toBe(API_KEY);
+  });
+
+  it('ticks the countdown locally, second by second, for a short-lived token', async () => {
+    w = await openWindow(browser, server.url, { server: { baiduLifetimeSeconds: 700 } });
+    await addBaiduProfile(w);
+    const countdown = card(w).locator('tt-countdown');
+    const before = await countdown.textContent();
+    expect(before).toMatch(/^11m \d+s$/);
+    await expect.poll(() => countdown.textContent(), { timeout: 3000 }).not.toBe(before);
+  });
+
+  it('shows a failure with its remedy, then the recovery', async () => {
+    w = await openWindow(browser, server.url);
+    await addBaiduProfile(w);
+    w.fx.server.behave({
+      type: 'error',
+      error: 'invalid_client',
+      description: 'Client authentication failed',
+      status: 401,
+    });
+    await card(w).getByRole('button', { name: 'Refresh now' }).click();
+    await expect
+      .poll(() =>
+        card(w as WindowHarness)
+          .locator('.badge')
+          .textContent(),
+      )
+      .toContain('Failed');
+    const problem = await card(w).locator('.problem').textContent();
+    expect(problem).toContain('The Secret Key does not match the API Key.');
+    expect(problem).toContain('Copy the Secret Key again from the same application in the console');
+    expect(problem).toContain('The current token still works until');
+    w.fx.server.behave({ type: 'ok' });
+    await card(w).getByRole('button', { name: 'Refresh now' }).click();
+    await expect
+      .poll(() =>
+        card(w as WindowHarness)
+          .locator('.badge')
+          .textContent(),
+      )
+      .toContain('Valid');
+    expect(await card(w).locator('.problem').count()).toBe(0);
+  });
+
+  it('copies through the main-side handler and says when the clipboard will be cleared', async () => {
+    w = await openWindow(browser, server.url);
+    await addBaiduProfile(w);
+    await card(w).getByRole('button', { name: 'Copy curl' }).click();
+    await expect.poll(() => w?.clip.text ?? '').toContain(`access_token=${w.fx.server.issued[0]}`);
+    expect(w.clip.text.startsWith('curl -X POST ')).toBe(true);
+    await expect.poll(() => w?.page.locator('.toast').textContent()).toBe('Copied. The clipboard is cleared in 60 s.');
+  });
+
+  it('reveals the token only when asked, and hides it again', async () => {
+    w = await openWindow(browser, server.url);
+    await addBaiduProfile(w);
+    const token = w.fx.server.issued[0] ?? '';
+    expect(await w.page.content()).not.toContain(token);
+    await card(w).getByRole('button', { name: 'Reveal' }).click();
+    await expect
+      .poll(() =>
+        card(w as WindowHarness)
+          .locator('.revealed')
+          .textContent(),
+      )
+      .toBe(token);
+    await card(w).getByRole('button', { name: 'Hide' }).click();
+    expect(await w.page.content()).not.toContain(token);
+  });
+
+  it('never puts a saved secret into the page, not even in the edit form', async () => {
+    w = await openWindow(browser, server.url);
+    await addBaiduProfile(w);
+    await card(w).getByRole('button', { name: 'Edit' }).click();
+    expect(await w.page.getByLabel('Secret Key').inputValue()).toBe('');
+    expect(await w.page.getByLabel('API Key').inputValue()).toBe('');
+    const html = await w.page.content();
+    for (const secret of [API_KEY, SECRET_KEY]) expect(html).not.toContain(secret);
+    await w.page.getByLabel('Name', { exact: true }).fill('ERNIE prod');
+    await w.page.getByRole('button', { name: 'Save' }).click();
+    await expect.poll(() => w?.page.locator('tt-profile-card h2').textContent()).toBe('ERNIE prod');
+    expect(w.fx.server.requests).toHaveLength(1);
+  });
+
+  it('tests keys before saving and explains a rejection, saving nothing', async () => {
+    w = await openWindow(browser, server.url);
+    const { page } = w;
+    await page.getByRole('button', { name: 'Add key' }).click();
+    await page.getByLabel('Name', { exact: true }).fill('typo');
+    await page.getByLabel('API Key').fill('not-a-real-key-123');
+    await page.getByLabel('Secret Key').fill(SECRET_KEY);
+    await page.getByText('Advanced').click();
+    await page.getByLabel('Token URL').fill(w.fx.server.baiduUrl);
+    await page.getByRole('button', { name: 'Test' }).click();
+    await expect
+      .poll(() => page.locator('.test-result').textContent())
+      .toContain('The provider does not know this API Key.');
+    expect(await page.locator('.test-result').textContent()).toContain('Copy the API Key again from the console');
+    expect(w.fx.service.listProfiles()).toEqual([]);
+  });
+
+  it('marks missing fields inline and focuses the first', async () => {
+    w = await openWindow(browser, server.url);
+    const { page } = w;
+    await page.getByRole('button', { name: 'Add key' }).click();
+    await page.getByRole('button', { name: 'Save' }).click();
+    await expect.poll(() => page.locator('.field .error').count()).toBe(3);
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('f-name');
+    expect(await page.getByLabel('Name', { exact: true }).getAttribute('aria-invalid')).toBe('true');
+    expect(w.fx.server.requests).toHaveLength(0);
+  });
+
+  it('removes a profile only after confirmation', async () => {
+    w = await openWindow(browser, server.url);
+    await addBaiduProfile(w);
+    await card(w).getByRole('button', { name: 'Remove' }).click();
+    await w.page.getByRole('dialog').getByRole('button', { name: 'Cancel' }).click();
+    expect(w.fx.service.listProfiles()).toHaveLength(1);
+    await card(w).getByRole('button', { name: 'Remove' }).click();
+    await w.page.getByRole('dialog').getByRole('button', { name: 'Remove' }).click();
+    await expect
+      .poll(() => w?.page.getByRole('heading', { name: 'Keep your API tokens fresh' }).isVisible())
+      .toBe(true);
+    expect(w.fx.service.listProfiles()).toEqual([]);
+  });
+
+  it('switches to Simplified Chinese and back from the settings', async () => {
+    w = await openWindow(browser, server.url);
+    const { page } = w;
+    await page.getByRole('button', { name: 'Settings' }).click();
+    expect(await page.locator('.protection').textContent()).toContain('GNOME Keyring (libsecret)');
+    await page.getByLabel('Language').selectOption('zh-CN');
+    await expect.poll(() => page.locator('h1').textContent()).toBe('TokenTray');
+    await expect.poll(() => page.getByRole('heading', { name: '设置' }).isVisible()).toBe(true);
+    expect(await page.evaluate(() => document.documentElement.lang)).toBe('zh-CN');
+    expect(w.settings.get().language).toBe('zh-CN');
+    await page.getByLabel('语言').selectOption('en');
+    await expect.poll(() => page.getByRole('heading', { name: 'Settings' }).isVisible()).toBe(true);
+  });
+
+  it('follows a Chinese system language by default', async () => {
+    w = await openWindow(browser, server.url, { locale: 'zh-CN' });
+    await expect.poll(() => w?.page.getByRole('button', { name: '添加第一个密钥' }).isVisible()).toBe(true);
+  });
+
+  it('lets a keyboard-only user add a profile', async () => {
+    w = await openWindow(browser, server.url);
+    const { page } = w;
+    await expect.poll(() => page.getByRole('button', { name: 'Add your first key' }).isVisible()).toBe(true);
+    // Tab from the top of the page to "Add key" (Settings, then Add key).
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.textContent?.trim())).toBe('Add key');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('f-name');
+    await page.keyboard.type('Keyboard only');
+    await page.keyboard.press('Tab');
+    await page.keyboard.type(API_KEY);
+    await page.keyboard.press('Tab');
+    await page.keyboard.type(SECRET_KEY);
+    // Open "Advanced" with the keyboard and fill the token URL.
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Enter');
+    await page.keyboard.press('Tab');
+    await page.keyboard.type(w.fx.server.baiduUrl);
+    await page.keyboard.press('Enter');
+    await expect
+      .poll(() =>
+        card(w as WindowHarness, 'Keyboard only')
+          .locator('.badge')
+          .textContent(),
+      )
+      .toContain('Valid');
+  });
+
+  it('warns plainly when keys could only be obfuscated, and lets the user accept it', async () => {
+    w = await openWindow(browser, server.url, {
+      environment: { secretProtection: { kind: 'weak', backend: 'basic_text', accepted: false } },
+    });
+    const { page } = w;
+    await expect.poll(() => page.locator('.banner.warn').textContent()).toContain('No keyring was found');
+    await page.getByRole('button', { name: 'Settings' }).click();
+    await page.getByLabel('I understand; store keys with obfuscation only').check();
+    await expect.poll(() => w?.settings.get().allowWeakSecretStorage).toBe(true);
+  });
+});
