@@ -5,6 +5,7 @@ export default defineConfig({
     include: ['test/**/*.test.ts'],
     environment: 'node',
     testTimeout: 20_000,
-    reporters: process.env.CI ? ['default'] : ['default'],
+    hookTimeout: 60_000,
+    globalSetup: ['test/global-setup.ts'],
   },
 });

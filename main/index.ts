@@ -41,6 +41,12 @@ const here = dirname(fileURLToPath(import.meta.url));
 const appRoot = join(here, '..', '..');
 const isDev = !app.isPackaged;
 
+// The end-to-end suite runs the real app against a temp profile and reads what the tray and
+// notifications were given; nothing of this exists unless TOKENTRAY_E2E is set.
+if (process.env.TOKENTRAY_USER_DATA) app.setPath('userData', process.env.TOKENTRAY_USER_DATA);
+const e2e = process.env.TOKENTRAY_E2E === '1' ? { menus: [] as unknown[], notices: [] as string[] } : undefined;
+if (e2e) Object.assign(globalThis, { __tokentrayE2E: e2e });
+
 // Logging first, with redaction in front of every transport, so even a failed start is safe to log.
 const redactor = createRedactor();
 log.initialize();
@@ -116,14 +122,20 @@ async function main(): Promise<void> {
     createTray: (onAction) =>
       createTrayController({
         createTray: (icon) => new Tray(icon),
-        buildMenu: (template) => Menu.buildFromTemplate(template),
+        buildMenu: (template) => {
+          e2e?.menus.push(template.map((item) => item.label ?? item.type));
+          return Menu.buildFromTemplate(template);
+        },
         icons: trayIcons(),
         platform: process.platform,
         onAction,
       }),
     createNotifier: (onClick) =>
       createNotifier({
-        create: (options) => new Notification(options),
+        create: (options) => {
+          e2e?.notices.push(String(options.title));
+          return new Notification(options);
+        },
         isSupported: () => Notification.isSupported(),
         onClick,
       }),

@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runInNewContext } from 'node:vm';
@@ -9,9 +8,9 @@ const ROOT = join(import.meta.dirname, '../..');
 let code = '';
 
 beforeAll(() => {
-  execFileSync(process.execPath, ['scripts/build.mjs'], { cwd: ROOT, stdio: 'pipe' });
+  // Built by test/global-setup.ts with the same script `npm start` uses.
   code = readFileSync(join(ROOT, 'dist/preload/preload.cjs'), 'utf8');
-}, 60_000);
+});
 
 /** Runs the built preload the way a sandboxed renderer does: only `require('electron')` works. */
 function loadPreload() {

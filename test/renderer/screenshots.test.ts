@@ -2,14 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  buildApp,
-  launchBrowser,
-  openWindow,
-  ROOT,
-  serveRenderer,
-  type WindowHarness,
-} from '../support/browser-harness.ts';
+import { launchBrowser, openWindow, ROOT, serveRenderer, type WindowHarness } from '../support/browser-harness.ts';
 import { API_KEY, SECRET_KEY } from '../support/engine-fixture.ts';
 
 const OUT = join(ROOT, 'test-results/screenshots');
@@ -17,7 +10,6 @@ let browser: Browser;
 let server: Awaited<ReturnType<typeof serveRenderer>>;
 
 beforeAll(async () => {
-  buildApp();
   mkdirSync(OUT, { recursive: true });
   server = await serveRenderer();
   browser = await launchBrowser();
@@ -89,4 +81,22 @@ describe('window screenshots', () => {
       }
     });
   }
+});
+
+describe('first-run screenshots', () => {
+  it('renders the empty state and the add form', async () => {
+    const w = await openWindow(browser, server.url);
+    try {
+      await expect.poll(() => w.page.getByRole('button', { name: 'Add your first key' }).isVisible()).toBe(true);
+      await w.page.screenshot({ path: join(OUT, 'first-run-en-US-light.png') });
+      await w.page.getByRole('button', { name: 'Add your first key' }).click();
+      await w.page.getByLabel('Name', { exact: true }).fill('ERNIE dev');
+      await w.page.getByRole('button', { name: 'Save' }).click();
+      await expect.poll(() => w.page.locator('.field .error').count()).toBe(2);
+      await w.page.screenshot({ path: join(OUT, 'add-form-en-US-light.png') });
+      expect(w.errors).toEqual([]);
+    } finally {
+      await w.close();
+    }
+  });
 });

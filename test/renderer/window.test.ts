@@ -1,7 +1,7 @@
 /// <reference lib="dom" />
 import type { Browser } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { buildApp, launchBrowser, openWindow, serveRenderer, type WindowHarness } from '../support/browser-harness.ts';
+import { launchBrowser, openWindow, serveRenderer, type WindowHarness } from '../support/browser-harness.ts';
 import { API_KEY, SECRET_KEY } from '../support/engine-fixture.ts';
 
 let browser: Browser;
@@ -9,7 +9,6 @@ let server: Awaited<ReturnType<typeof serveRenderer>>;
 let w: WindowHarness | undefined;
 
 beforeAll(async () => {
-  buildApp();
   server = await serveRenderer();
   browser = await launchBrowser();
 }, 120_000);
