@@ -1,52 +1,28 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, openWindow, ROOT, serveRenderer, type WindowHarness } from '../support/browser-harness.ts';
-import { API_KEY, SECRET_KEY } from '../support/engine-fixture.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ROOT, useBrowser, type WindowHarness } from '../support/browser-harness.ts';
 
 const OUT = join(ROOT, 'test-results/screenshots');
-let browser: Browser;
-let server: Awaited<ReturnType<typeof serveRenderer>>;
-
-beforeAll(async () => {
+const chromium = useBrowser();
+beforeAll(() => {
   mkdirSync(OUT, { recursive: true });
-  server = await serveRenderer();
-  browser = await launchBrowser();
-}, 120_000);
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
 });
 
 /** Three profiles in three states: valid, failing with a remedy, expired. */
 async function populate(w: WindowHarness) {
   const { service, server: fake } = w.fx;
-  const dev = await service.addProfile({
-    name: 'ERNIE dev',
-    provider: 'baidu',
-    apiKey: API_KEY,
-    secretKey: SECRET_KEY,
-    tokenUrl: fake.baiduUrl,
-  });
-  await service.refresh(dev.id);
-  const prod = await service.addProfile({
-    name: 'ERNIE prod',
-    provider: 'baidu',
-    apiKey: API_KEY,
-    secretKey: SECRET_KEY,
-    tokenUrl: fake.baiduUrl,
-  });
-  await service.refresh(prod.id);
-  const gateway = await service.addProfile({
-    name: 'Internal gateway',
-    provider: 'oauth2',
-    apiKey: API_KEY,
-    secretKey: SECRET_KEY,
-    tokenUrl: fake.oauthUrl,
-    options: { scope: 'read' },
-  });
-  await service.refresh(gateway.id);
+  const dev = await service.addProfile(w.fx.baiduInput({ name: 'ERNIE dev' }));
+  const prod = await service.addProfile(w.fx.baiduInput({ name: 'ERNIE prod' }));
+  const gateway = await service.addProfile(
+    w.fx.baiduInput({
+      name: 'Internal gateway',
+      provider: 'oauth2',
+      tokenUrl: fake.oauthUrl,
+      options: { scope: 'read' },
+    }),
+  );
+  await Promise.all([dev, prod, gateway].map((p) => service.refresh(p.id)));
   fake.queue({ type: 'error', error: 'invalid_client', description: 'Client authentication failed', status: 401 });
   await service.refresh(prod.id);
   await new Promise((resolve) => setTimeout(resolve, 2200));
@@ -60,7 +36,7 @@ describe('window screenshots', () => {
     ['zh-CN', 'dark'],
   ] as const) {
     it(`renders several profiles in ${locale}, ${scheme}`, async () => {
-      const w = await openWindow(browser, server.url, {
+      const w = await chromium.open({
         locale,
         colorScheme: scheme,
         server: { oauthLifetimeSeconds: 2 },
@@ -85,7 +61,7 @@ describe('window screenshots', () => {
 
 describe('first-run screenshots', () => {
   it('renders the empty state and the add form', async () => {
-    const w = await openWindow(browser, server.url);
+    const w = await chromium.open();
     try {
       await expect.poll(() => w.page.getByRole('button', { name: 'Add your first key' }).isVisible()).toBe(true);
       await w.page.screenshot({ path: join(OUT, 'first-run-en-US-light.png') });

@@ -1,21 +1,10 @@
 /// <reference lib="dom" />
-import type { Browser } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, openWindow, serveRenderer, type WindowHarness } from '../support/browser-harness.ts';
+import { afterEach, describe, expect, it } from 'vitest';
+import { useBrowser, type WindowHarness } from '../support/browser-harness.ts';
 import { API_KEY, SECRET_KEY } from '../support/engine-fixture.ts';
 
-let browser: Browser;
-let server: Awaited<ReturnType<typeof serveRenderer>>;
+const chromium = useBrowser();
 let w: WindowHarness | undefined;
-
-beforeAll(async () => {
-  server = await serveRenderer();
-  browser = await launchBrowser();
-}, 120_000);
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
 afterEach(async () => {
   const errors = w?.errors ?? [];
   await w?.close();
@@ -37,10 +26,14 @@ async function addBaiduProfile(h: WindowHarness, name = 'ERNIE dev') {
 }
 
 const card = (h: WindowHarness, name = 'ERNIE dev') => h.page.locator('tt-profile-card', { hasText: name });
+const badge = (h: WindowHarness | undefined, name?: string) =>
+  card(h as WindowHarness, name)
+    .locator('.badge')
+    .textContent();
 
 describe('the status window in Chromium', () => {
   it('leads a first-time user from the empty state to a valid token', async () => {
-    w = await openWindow(browser, server.url);
+    w = await chromium.open();
     const { page } = w;
     await expect.poll(() => page.getByRole('heading', { name: 'Keep your API tokens fresh' }).isVisible()).toBe(true);
     await page.getByRole('button', { name: 'Add your first key' }).click();
@@ -55,7 +48,7 @@ describe('the status window in Chromium', () => {
   });
 
   it('ticks the countdown locally, second by second, for a short-lived token', async () => {
-    w = await openWindow(browser, server.url, { server: { baiduLifetimeSeconds: 700 } });
+    w = await chromium.open({ server: { baiduLifetimeSeconds: 700 } });
     await addBaiduProfile(w);
     const countdown = card(w).locator('tt-countdown');
     const before = await countdown.textContent();
@@ -64,7 +57,7 @@ describe('the status window in Chromium', () => {
   });
 
   it('shows a failure with its remedy, then the recovery', async () => {
-    w = await openWindow(browser, server.url);
+    w = await chromium.open();
     await addBaiduProfile(w);
     w.fx.server.behave({
       type: 'error',
@@ -73,31 +66,19 @@ describe('the status window in Chromium', () => {
       status: 401,
     });
     await card(w).getByRole('button', { name: 'Refresh now' }).click();
-    await expect
-      .poll(() =>
-        card(w as WindowHarness)
-          .locator('.badge')
-          .textContent(),
-      )
-      .toContain('Failed');
+    await expect.poll(() => badge(w)).toContain('Failed');
     const problem = await card(w).locator('.problem').textContent();
     expect(problem).toContain('The Secret Key does not match the API Key.');
     expect(problem).toContain('Copy the Secret Key again from the same application in the console');
     expect(problem).toContain('The current token still works until');
     w.fx.server.behave({ type: 'ok' });
     await card(w).getByRole('button', { name: 'Refresh now' }).click();
-    await expect
-      .poll(() =>
-        card(w as WindowHarness)
-          .locator('.badge')
-          .textContent(),
-      )
-      .toContain('Valid');
+    await expect.poll(() => badge(w)).toContain('Valid');
     expect(await card(w).locator('.problem').count()).toBe(0);
   });
 
   it('copies through the main-side handler and says when the clipboard will be cleared', async () => {
-    w = await openWindow(browser, server.url);
+    w = await chromium.open();
     await addBaiduProfile(w);
     await card(w).getByRole('button', { name: 'Copy curl' }).click();
     await expect.poll(() => w?.clip.text ?? '').toContain(`access_token=${w.fx.server.issued[0]}`);
@@ -106,7 +87,7 @@ describe('the status window in Chromium', () => {
   });
 
   it('reveals the token only when asked, and hides it again', async () => {
-    w = await openWindow(browser, server.url);
+    w = await chromium.open();
     await addBaiduProfile(w);
     const token = w.fx.server.issued[0] ?? '';
     expect(await w.page.content()).not.toContain(token);
@@ -123,7 +104,7 @@ describe('the status window in Chromium', () => {
   });
 
   it('never puts a saved secret into the page, not even in the edit form', async () => {
-    w = await openWindow(browser, server.url);
+    w = await chromium.open();
     await addBaiduProfile(w);
     await card(w).getByRole('button', { name: 'Edit' }).click();
     expect(await w.page.getByLabel('Secret Key').inputValue()).toBe('');
@@ -137,7 +118,7 @@ describe('the status window in Chromium', () => {
   });
 
   it('tests keys before saving and explains a rejection, saving nothing', async () => {
-    w = await openWindow(browser, server.url);
+    w = await chromium.open();
     const { page } = w;
     await page.getByRole('button', { name: 'Add key' }).click();
     await page.getByLabel('Name', { exact: true }).fill('typo');
@@ -154,7 +135,7 @@ describe('the status window in Chromium', () => {
   });
 
   it('marks missing fields inline and focuses the first', async () => {
-    w = await openWindow(browser, server.url);
+    w = await chromium.open();
     const { page } = w;
     await page.getByRole('button', { name: 'Add key' }).click();
     await page.getByRole('button', { name: 'Save' }).click();
@@ -165,7 +146,7 @@ describe('the status window in Chromium', () => {
   });
 
   it('removes a profile only after confirmation', async () => {
-    w = await openWindow(browser, server.url);
+    w = await chromium.open();
     await addBaiduProfile(w);
     await card(w).getByRole('button', { name: 'Remove' }).click();
     await w.page.getByRole('dialog').getByRole('button', { name: 'Cancel' }).click();
@@ -179,7 +160,7 @@ describe('the status window in Chromium', () => {
   });
 
   it('switches to Simplified Chinese and back from the settings', async () => {
-    w = await openWindow(browser, server.url);
+    w = await chromium.open();
     const { page } = w;
     await page.getByRole('button', { name: 'Settings' }).click();
     expect(await page.locator('.protection').textContent()).toContain('GNOME Keyring (libsecret)');
@@ -193,12 +174,12 @@ describe('the status window in Chromium', () => {
   });
 
   it('follows a Chinese system language by default', async () => {
-    w = await openWindow(browser, server.url, { locale: 'zh-CN' });
+    w = await chromium.open({ locale: 'zh-CN' });
     await expect.poll(() => w?.page.getByRole('button', { name: '添加第一个密钥' }).isVisible()).toBe(true);
   });
 
   it('lets a keyboard-only user add a profile', async () => {
-    w = await openWindow(browser, server.url);
+    w = await chromium.open();
     const { page } = w;
     await expect.poll(() => page.getByRole('button', { name: 'Add your first key' }).isVisible()).toBe(true);
     // Tab from the top of the page to "Add key" (Settings, then Add key).
@@ -218,17 +199,11 @@ describe('the status window in Chromium', () => {
     await page.keyboard.press('Tab');
     await page.keyboard.type(w.fx.server.baiduUrl);
     await page.keyboard.press('Enter');
-    await expect
-      .poll(() =>
-        card(w as WindowHarness, 'Keyboard only')
-          .locator('.badge')
-          .textContent(),
-      )
-      .toContain('Valid');
+    await expect.poll(() => badge(w, 'Keyboard only')).toContain('Valid');
   });
 
   it('warns plainly when keys could only be obfuscated, and lets the user accept it', async () => {
-    w = await openWindow(browser, server.url, {
+    w = await chromium.open({
       environment: { secretProtection: { kind: 'weak', backend: 'basic_text', accepted: false } },
     });
     const { page } = w;

@@ -4,6 +4,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize } from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
 import { createIpcGuard, type SenderEvent } from '../../main/ipc-guard.ts';
 import { recordingLogger } from './engine-fixture.ts';
 import { createShellFixture, type ShellFixtureOptions } from './shell-fixture.ts';
@@ -152,3 +153,23 @@ export async function openWindow(
 }
 
 export type WindowHarness = Awaited<ReturnType<typeof openWindow>>;
+
+/** One Chromium and one renderer server per test file; `open` gives each test its own window. */
+export function useBrowser() {
+  let browser: Browser | undefined;
+  let server: Awaited<ReturnType<typeof serveRenderer>> | undefined;
+  beforeAll(async () => {
+    server = await serveRenderer();
+    browser = await launchBrowser();
+  }, 120_000);
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+  return {
+    open(options?: Parameters<typeof openWindow>[2]) {
+      if (!browser || !server) throw new Error('browser not started');
+      return openWindow(browser, server.url, options);
+    },
+  };
+}
