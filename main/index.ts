@@ -49,15 +49,19 @@ if (e2e) Object.assign(globalThis, { __tokentrayE2E: e2e });
 
 // Logging first, with redaction in front of every transport, so even a failed start is safe to log.
 const redactor = createRedactor();
-log.initialize();
+// No log.initialize(): the renderer does not log through electron-log, so its preload hook is not wanted.
 log.transports.console.level = isDev ? 'debug' : false;
 const logger = createAppLogger(log, redactor);
 let quitting = false;
 
+/** macOS: template PNGs (the system tints them); Windows: multi-size .ico; Linux: PNG (+@2x). */
 function trayIcons(): Record<Health, Electron.NativeImage> {
-  const mac = process.platform === 'darwin';
-  const load = (state: Health) =>
-    nativeImage.createFromPath(join(appRoot, 'assets/tray', `tray-${state}${mac ? 'Template' : ''}.png`));
+  const file = (state: Health) => {
+    if (process.platform === 'darwin') return `tray-${state}Template.png`;
+    if (process.platform === 'win32') return `tray-${state}.ico`;
+    return `tray-${state}.png`;
+  };
+  const load = (state: Health) => nativeImage.createFromPath(join(appRoot, 'assets/tray', file(state)));
   return { ok: load('ok'), warning: load('warning'), error: load('error') };
 }
 
