@@ -63,7 +63,7 @@ export function createCommands(deps: CommandDeps) {
       await service.removeProfile(id);
       return null;
     },
-    'profiles:refresh': (id) => service.refresh(id),
+    'profiles:refresh': (id, options) => service.refresh(id, options),
     'profiles:test': (input) => service.testCredentials(input),
     'token:copy': copy,
     'token:reveal': reveal,

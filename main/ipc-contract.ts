@@ -69,7 +69,7 @@ export interface InvokeMap {
   'profiles:add': { args: [input: ProfileInput]; result: ProfileView };
   'profiles:update': { args: [id: string, patch: ProfilePatch]; result: ProfileView };
   'profiles:remove': { args: [id: string]; result: null };
-  'profiles:refresh': { args: [id: string]; result: ProfileView };
+  'profiles:refresh': { args: [id: string, options?: { force?: boolean }]; result: ProfileView };
   'profiles:test': { args: [input: ProfileInput]; result: CredentialCheck };
   'token:copy': { args: [id: string, format: CopyFormat]; result: CopyResult };
   'token:reveal': { args: [id: string]; result: RevealResult };
@@ -115,7 +115,8 @@ export interface TokenTrayApi {
   addProfile(input: ProfileInput): Promise<IpcResult<ProfileView>>;
   updateProfile(id: string, patch: ProfilePatch): Promise<IpcResult<ProfileView>>;
   removeProfile(id: string): Promise<IpcResult<null>>;
-  refresh(id: string): Promise<IpcResult<ProfileView>>;
+  /** `force` asks for a brand-new token where the provider allows it (WeChat), revoking the old one. */
+  refresh(id: string, options?: { force?: boolean }): Promise<IpcResult<ProfileView>>;
   testCredentials(input: ProfileInput): Promise<IpcResult<CredentialCheck>>;
   copy(id: string, format: CopyFormat): Promise<IpcResult<CopyResult>>;
   reveal(id: string): Promise<IpcResult<RevealResult>>;

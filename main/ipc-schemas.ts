@@ -28,11 +28,11 @@ export const INVOKE_SCHEMAS = {
     profileInput.partial().extend({ refreshMarginMs: z.number().nullable().optional() }).strict(),
   ]),
   'profiles:remove': z.tuple([id]),
-  'profiles:refresh': z.tuple([id]),
+  'profiles:refresh': z.union([z.tuple([id]), z.tuple([id, z.object({ force: z.boolean().optional() }).strict()])]),
   'profiles:test': z.tuple([profileInput]),
   'token:copy': z.tuple([id, z.enum(COPY_FORMATS)]),
   'token:reveal': z.tuple([id]),
   'settings:get': z.tuple([]),
   'settings:set': z.tuple([settingsPatchSchema]),
   'app:environment': z.tuple([]),
-} satisfies Record<InvokeChannel, z.ZodTuple>;
+} satisfies Record<InvokeChannel, z.ZodType<unknown[]>>;

@@ -19,10 +19,14 @@ export interface NotifierDeps {
 export function noticeText(notice: Notice, now: number, tr: Translator): { title: string; body: string } {
   const name = notice.profileName;
   const key = notice.error?.messageKey ?? 'server_error';
-  const message = tr.t(`errors.${key}.message`);
+  const params = notice.error?.messageParams;
+  const message = tr.t(`errors.${key}.message`, params);
   switch (notice.kind) {
     case 'refreshFailed':
-      return { title: tr.t('notify.failed_title', { name }), body: `${message} ${tr.t(`errors.${key}.remedy`)}` };
+      return {
+        title: tr.t('notify.failed_title', { name }),
+        body: `${message} ${tr.t(`errors.${key}.remedy`, params)}`,
+      };
     case 'expired':
       return { title: tr.t('notify.expired_title', { name }), body: tr.t('notify.expired_body') };
     case 'expiringSoon':

@@ -24,7 +24,10 @@ export function worstHealth(views: readonly ProfileView[]): Health {
 export function statusLine(view: ProfileView, now: number, tr: Translator): string {
   if (view.needsCredentials) return tr.t('tray.status_needs_keys');
   if (view.refreshing && view.status === 'none') return tr.t('tray.status_refreshing');
-  if (view.error) return tr.t('tray.status_failed', { reason: tr.t(`errors.${view.error.messageKey}.short`) });
+  if (view.error) {
+    const reason = tr.t(`errors.${view.error.messageKey}.short`, view.error.messageParams);
+    return tr.t('tray.status_failed', { reason });
+  }
   const remaining = view.expiresAt === undefined ? '' : tr.duration(view.expiresAt - now);
   switch (view.status) {
     case 'none':

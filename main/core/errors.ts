@@ -18,6 +18,9 @@ export type ErrorMessageKey = keyof typeof en.errors;
 
 export interface ErrorDetails {
   messageKey?: ErrorMessageKey;
+  messageParams?: Record<string, string>;
+  /** Overrides the code's usual retryability (a redirect will not fix itself). */
+  retryable?: boolean;
   providerCode?: string;
   providerMessage?: string;
   httpStatus?: number;
@@ -30,12 +33,17 @@ export type Failure = Omit<TokenError, 'at'>;
 /** Builds a failure whose English text comes from the same catalog the UI uses. */
 export function failure(code: ErrorCode, details: ErrorDetails = {}): Failure {
   const messageKey = details.messageKey ?? code;
+  const params = details.messageParams ?? {};
   const result: Failure = {
     code,
     messageKey,
-    message: en.errors[messageKey as ErrorMessageKey].message,
-    retryable: RETRYABLE[code],
+    message: en.errors[messageKey as ErrorMessageKey].message.replace(
+      /\{(\w+)\}/g,
+      (all, name: string) => params[name] ?? all,
+    ),
+    retryable: details.retryable ?? RETRYABLE[code],
   };
+  if (details.messageParams) result.messageParams = details.messageParams;
   if (details.providerCode !== undefined) result.providerCode = details.providerCode;
   if (details.providerMessage !== undefined) result.providerMessage = details.providerMessage;
   if (details.httpStatus !== undefined) result.httpStatus = details.httpStatus;

@@ -96,7 +96,7 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpSend {
 function tooLargeOutcome(): HttpOutcome {
   return {
     ok: false,
-    failure: { ...failure('bad_response', { messageKey: 'bad_response_too_large' }), retryable: false },
+    failure: failure('bad_response', { messageKey: 'bad_response_too_large', retryable: false }),
   };
 }
 

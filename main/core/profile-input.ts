@@ -44,13 +44,15 @@ export function cleanSettings(input: Omit<ProfileInput, 'apiKey' | 'secretKey'>,
   const provider = PROVIDERS[input.provider];
 
   const settings: CleanProfileSettings = { name, provider: provider.id, options: {} };
-  const tokenUrl = cleanTokenUrl(input.tokenUrl);
-  if (tokenUrl !== undefined) settings.tokenUrl = tokenUrl;
-  else if (provider.defaultTokenUrl === undefined) throw new ProfileInputError('tokenUrl', 'token_url_required');
-
   const options = provider.optionsSchema.safeParse(input.options ?? {});
   if (!options.success) throw new ProfileInputError('options', 'options_invalid');
   settings.options = options.data;
+
+  const tokenUrl = cleanTokenUrl(input.tokenUrl);
+  if (tokenUrl !== undefined) settings.tokenUrl = tokenUrl;
+  else if (provider.defaultTokenUrl(settings.options) === undefined) {
+    throw new ProfileInputError('tokenUrl', 'token_url_required');
+  }
 
   if (input.refreshMarginMs !== undefined) {
     const margin = input.refreshMarginMs;

@@ -11,6 +11,7 @@ const storedError = z.object({
   code: z.string(),
   messageKey: z.string(),
   message: z.string(),
+  messageParams: z.record(z.string(), z.string()).optional(),
   retryable: z.boolean(),
   providerCode: z.string().optional(),
   providerMessage: z.string().optional(),

@@ -3,14 +3,18 @@ import { nextRefreshAt, tokenStatus } from './refresh-policy.ts';
 import type { ProfileView } from './types.ts';
 
 /** The public face of a stored profile: plain metadata only, so it never needs to decrypt. */
-export function toView(record: StoredProfile, now: number, refreshing: boolean): ProfileView {
+export function toView(
+  record: StoredProfile & { refreshMarginCapMs?: number },
+  now: number,
+  refreshing: boolean,
+): ProfileView {
   const view: ProfileView = {
     id: record.id,
     name: record.name,
     provider: record.provider,
     options: { ...record.options },
     apiKeyHint: record.apiKeyHint,
-    status: tokenStatus(record.token, now, record.refreshMarginMs),
+    status: tokenStatus(record.token, now, record.refreshMarginMs, record.refreshMarginCapMs),
     refreshing,
     needsCredentials: record.needsCredentials,
     consecutiveFailures: record.consecutiveFailures,

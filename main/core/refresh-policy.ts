@@ -11,6 +11,8 @@ export const BACKOFF_BASE_MS = 30_000;
 export const BACKOFF_MAX_MS = 30 * MINUTE;
 /** getToken() never hands out a token with less than this left. */
 export const MIN_USABLE_MS = MINUTE;
+/** No automatic refresh comes sooner than this after the last one, whatever a server answers. */
+export const MIN_REFRESH_INTERVAL_MS = MINUTE;
 
 export interface TokenTimes {
   obtainedAt: number;
@@ -21,6 +23,8 @@ export interface TokenTimes {
 export interface RefreshState {
   token?: TokenTimes;
   refreshMarginMs?: number;
+  /** The provider's own limit on the margin (it returns the same token until then). */
+  refreshMarginCapMs?: number;
   cron?: string;
   needsCredentials: boolean;
   lastError?: { retryable: boolean };
@@ -32,25 +36,30 @@ export interface RefreshState {
  * How long before expiry to refresh: the override, or max(5 min, 10 % of the lifetime), never
  * more than half the lifetime so that a short-lived token is not refreshed the moment it arrives.
  */
-export function refreshMargin(lifetimeMs: number, overrideMs?: number): number {
+export function refreshMargin(lifetimeMs: number, overrideMs?: number, capMs = Number.POSITIVE_INFINITY): number {
   const wanted = overrideMs ?? Math.max(MIN_MARGIN_MS, lifetimeMs * MARGIN_FRACTION);
-  return Math.max(0, Math.min(wanted, lifetimeMs / 2));
+  return Math.max(0, Math.min(wanted, lifetimeMs / 2, capMs));
 }
 
 /** When the token should be replaced, or undefined when its lifetime is unknown. */
-export function plannedRefreshAt(token: TokenTimes, overrideMs?: number): number | undefined {
+export function plannedRefreshAt(token: TokenTimes, overrideMs?: number, capMs?: number): number | undefined {
   if (token.expiresAt === undefined) return undefined;
-  return token.expiresAt - refreshMargin(token.expiresAt - token.obtainedAt, overrideMs);
+  return token.expiresAt - refreshMargin(token.expiresAt - token.obtainedAt, overrideMs, capMs);
 }
 
 export type TokenStatus = 'none' | 'valid' | 'expiring' | 'expired';
 
 /** `expiring` means inside the refresh window; `expired` means past expiresAt. */
-export function tokenStatus(token: TokenTimes | undefined, now: number, overrideMs?: number): TokenStatus {
+export function tokenStatus(
+  token: TokenTimes | undefined,
+  now: number,
+  overrideMs?: number,
+  capMs?: number,
+): TokenStatus {
   if (!token) return 'none';
   if (token.expiresAt === undefined) return 'valid';
   if (now >= token.expiresAt) return 'expired';
-  const planned = plannedRefreshAt(token, overrideMs);
+  const planned = plannedRefreshAt(token, overrideMs, capMs);
   return planned !== undefined && now >= planned ? 'expiring' : 'valid';
 }
 
@@ -116,10 +125,11 @@ export function nextRefreshAt(state: RefreshState, now: number): number | undefi
   if (state.needsCredentials) return undefined;
   if (state.lastError) return state.lastError.retryable ? (state.retryAt ?? now) : undefined;
   if (!state.token) return now;
-  const planned = plannedRefreshAt(state.token, state.refreshMarginMs);
+  const planned = plannedRefreshAt(state.token, state.refreshMarginMs, state.refreshMarginCapMs);
   const scheduled = state.cron ? nextCronAt(state.cron, state.token.obtainedAt) : undefined;
-  if (planned === undefined) return scheduled;
-  return scheduled === undefined ? planned : Math.min(planned, scheduled);
+  const next = planned === undefined ? scheduled : scheduled === undefined ? planned : Math.min(planned, scheduled);
+  // A server that keeps answering with a token already inside the window must not cause a loop.
+  return next === undefined ? undefined : Math.max(next, state.token.obtainedAt + MIN_REFRESH_INTERVAL_MS);
 }
 
 /** Whether checkDue() should start a refresh now. */

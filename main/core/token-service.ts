@@ -6,7 +6,7 @@ import { apiKeyHint, cleanKey, cleanSettings } from './profile-input.ts';
 import { loadProfiles, type StoredProfile, saveProfiles } from './profile-store.ts';
 import { toView } from './profile-view.ts';
 import { PROVIDERS } from './providers/index.ts';
-import type { Credentials, ProviderResult } from './providers/provider.ts';
+import type { Credentials, ProviderContext, ProviderResult } from './providers/provider.ts';
 import { isDue, MIN_USABLE_MS, retryAtAfterFailure } from './refresh-policy.ts';
 import type {
   Cipher,
@@ -47,8 +47,11 @@ export interface TokenService {
   /** Every profile as a secret-free view, in the order they were added. */
   listProfiles(): ProfileView[];
   getProfile(id: string): ProfileView | undefined;
-  /** Fetches a token now, ignoring backoff; failures land in `view.error`. */
-  refresh(id: string): Promise<ProfileView>;
+  /**
+   * Fetches a token now, ignoring backoff; failures land in `view.error`. `force` asks providers
+   * that support it (WeChat stable_token) for a brand-new token that revokes the current one.
+   */
+  refresh(id: string, options?: { force?: boolean }): Promise<ProfileView>;
   /** A token valid for at least another minute, refreshing first if needed; main process only. */
   getToken(id: string): Promise<string | undefined>;
   /** Fetches a token with keys that are not saved yet (the form's "Test" button); saves nothing. */
@@ -102,11 +105,19 @@ export function createTokenService(options: TokenServiceOptions): TokenService {
     return record;
   }
 
-  /** The profile as the refresh policy sees it: its own margin, else the user's default. */
-  function policyState(record: StoredProfile): StoredProfile {
-    if (record.refreshMarginMs !== undefined) return record;
-    const margin = options.defaultRefreshMarginMs?.();
-    return margin === undefined ? record : { ...record, refreshMarginMs: margin };
+  /**
+   * The profile as the refresh policy sees it: its own margin, else the user's default, capped
+   * by the provider's window (refreshing earlier would only return the same token).
+   */
+  function policyState(record: StoredProfile): StoredProfile & { refreshMarginCapMs?: number } {
+    const margin = record.refreshMarginMs ?? options.defaultRefreshMarginMs?.();
+    const cap = PROVIDERS[record.provider].refreshWindowMs?.(record.options);
+    if (margin === undefined && cap === undefined) return record;
+    return {
+      ...record,
+      ...(margin === undefined ? {} : { refreshMarginMs: margin }),
+      ...(cap === undefined ? {} : { refreshMarginCapMs: cap }),
+    };
   }
 
   function viewOf(record: StoredProfile): ProfileView {
@@ -164,12 +175,14 @@ export function createTokenService(options: TokenServiceOptions): TokenService {
   async function fetchToken(
     record: Pick<StoredProfile, 'provider' | 'tokenUrl' | 'options'>,
     credentials: Credentials,
+    force = false,
   ) {
     const provider = PROVIDERS[record.provider];
-    const context = {
-      tokenUrl: record.tokenUrl ?? provider.defaultTokenUrl ?? '',
+    const context: ProviderContext = {
+      tokenUrl: record.tokenUrl ?? provider.defaultTokenUrl(record.options) ?? '',
       options: record.options,
       now: now(),
+      force,
     };
     const outcome = await limit(() => send(provider.buildRequest(credentials, context)));
     const result: ProviderResult = outcome.ok
@@ -178,7 +191,7 @@ export function createTokenService(options: TokenServiceOptions): TokenService {
     return result;
   }
 
-  async function runRefresh(id: string): Promise<void> {
+  async function runRefresh(id: string, force: boolean): Promise<void> {
     const record = mustGet(id);
     const generation = generations.get(id) ?? 0;
     const stale = () => records.get(id) !== record || (generations.get(id) ?? 0) !== generation;
@@ -194,17 +207,21 @@ export function createTokenService(options: TokenServiceOptions): TokenService {
       return;
     }
     const startedAt = now();
-    const result = await fetchToken(record, credentials);
+    const result = await fetchToken(record, credentials, force);
     if (stale()) return;
     if (result.ok) {
-      const { accessToken, expiresInMs } = result.grant;
+      const { accessToken, expiresInMs, expiresAt } = result.grant;
       const value = await cipher.encrypt(accessToken);
       if (stale()) return;
       // Expiry counts from when the request left, so a slow answer never overstates the lifetime.
       record.token = {
         value,
         obtainedAt: now(),
-        ...(expiresInMs === undefined ? {} : { expiresAt: startedAt + expiresInMs }),
+        ...(expiresAt !== undefined
+          ? { expiresAt }
+          : expiresInMs === undefined
+            ? {}
+            : { expiresAt: startedAt + expiresInMs }),
       };
       const recovered = record.consecutiveFailures > 0;
       record.consecutiveFailures = 0;
@@ -230,12 +247,14 @@ export function createTokenService(options: TokenServiceOptions): TokenService {
     saveSoon();
   }
 
-  function refresh(id: string): Promise<ProfileView> {
+  function refresh(id: string, refreshOptions: { force?: boolean } = {}): Promise<ProfileView> {
     if (closed) return Promise.reject(new Error('The token service is closed'));
-    mustGet(id);
+    const record = mustGet(id);
+    const force =
+      refreshOptions.force === true && PROVIDERS[record.provider].supportsForceRefresh?.(record.options) === true;
     let running = inflight.get(id);
     if (!running) {
-      running = runRefresh(id)
+      running = runRefresh(id, force)
         .catch((error: unknown) => {
           log.error('refresh crashed', { profile: id, error: error instanceof Error ? error.name : 'unknown' });
         })
@@ -379,8 +398,9 @@ export function createTokenService(options: TokenServiceOptions): TokenService {
       };
       const result = await fetchToken(settings, credentials);
       if (!result.ok) return { ok: false, error: { ...result.failure, at: now() } };
-      const { expiresInMs } = result.grant;
-      return expiresInMs === undefined ? { ok: true } : { ok: true, expiresInMs };
+      const { expiresInMs, expiresAt } = result.grant;
+      const lifetime = expiresAt === undefined ? expiresInMs : expiresAt - now();
+      return lifetime === undefined ? { ok: true } : { ok: true, expiresInMs: lifetime };
     },
 
     async checkDue() {

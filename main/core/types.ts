@@ -1,6 +1,6 @@
 /** Ports and views shared by the engine and the shell. Nothing here may hold a secret in a view. */
 
-export type ProviderId = 'baidu' | 'oauth2';
+export type ProviderId = 'baidu' | 'baidu-iam' | 'wechat' | 'feishu' | 'dingtalk' | 'oauth2';
 
 /** The key-value surface that electron-store (app) and conf (tests) both offer. */
 export interface KeyValueStore {
@@ -45,6 +45,8 @@ export interface TokenError {
   messageKey: string;
   /** English text of the message, for logs and for callers without a catalog. */
   message: string;
+  /** Values for the catalog text's placeholders (an IP address to whitelist...); never secret. */
+  messageParams?: Record<string, string>;
   retryable: boolean;
   /** The provider's own error identifier (`invalid_client`, an errcode...), when it sent one. */
   providerCode?: string;

@@ -29,6 +29,7 @@ export class TokenTrayApp extends LitElement {
   declare loadError: string | undefined;
   tr: Translator = createTranslator(resolveLocale('system', navigator.languages));
   private removing: ProfileView | undefined;
+  private forcing: ProfileView | undefined;
   private messageTimer: ReturnType<typeof setTimeout> | undefined;
   private unsubscribe: (() => void)[] = [];
 
@@ -119,8 +120,29 @@ export class TokenTrayApp extends LitElement {
     if (type === 'edit') this.screen = { name: 'form', editId: id };
     if (type === 'remove') {
       this.removing = this.profiles?.find((p) => p.id === id);
-      this.requestUpdate();
-      void this.updateComplete.then(() => this.querySelector<HTMLDialogElement>('#confirm-remove')?.showModal());
+      this.openDialog('#confirm-remove');
+    }
+    if (type === 'force') {
+      this.forcing = this.profiles?.find((p) => p.id === id);
+      this.openDialog('#confirm-force');
+    }
+  }
+
+  private openDialog(selector: string): void {
+    this.requestUpdate();
+    void this.updateComplete.then(() => this.querySelector<HTMLDialogElement>(selector)?.showModal());
+  }
+
+  /** WeChat's force_refresh: only on the user's word, after saying what it costs. */
+  private async confirmForce(): Promise<void> {
+    const target = this.forcing;
+    this.querySelector<HTMLDialogElement>('#confirm-force')?.close();
+    if (!target) return;
+    try {
+      const view = await unwrap(api().refresh(target.id, { force: true }));
+      if (view.error) this.say(this.tr.t(`errors.${view.error.messageKey}.message`, view.error.messageParams));
+    } catch {
+      this.say(this.tr.t('ui.error_generic'));
     }
   }
 
@@ -187,6 +209,14 @@ export class TokenTrayApp extends LitElement {
       ${issues.length > 0 ? html`<div class="banner warn" role="alert"><p>${tr.t('ui.store_issue')}</p><ul>${issues.map((i) => html`<li>${i.detail}</li>`)}</ul></div>` : nothing}
       <main>${this.renderMain()}</main>
       <div class="toast" role="status" aria-live="polite">${this.message}</div>
+      <dialog id="confirm-force" aria-labelledby="force-title" @close=${() => (this.forcing = undefined)}>
+        <h2 id="force-title">${tr.t('ui.force_title', { name: this.forcing?.name ?? '' })}</h2>
+        <p>${tr.t('ui.force_body')}</p>
+        <div class="form-actions">
+          <button type="button" class="secondary" autofocus @click=${() => this.querySelector<HTMLDialogElement>('#confirm-force')?.close()}>${tr.t('ui.cancel')}</button>
+          <button type="button" class="danger" @click=${() => this.confirmForce()}>${tr.t('ui.force_refresh')}</button>
+        </div>
+      </dialog>
       <dialog id="confirm-remove" aria-labelledby="confirm-title" @close=${() => (this.removing = undefined)}>
         <h2 id="confirm-title">${tr.t('ui.remove_title', { name: this.removing?.name ?? '' })}</h2>
         <p>${tr.t('ui.remove_body')}</p>

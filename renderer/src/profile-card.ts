@@ -64,7 +64,7 @@ export class ProfileCard extends LitElement {
     });
   }
 
-  private ask(type: 'edit' | 'remove') {
+  private ask(type: 'edit' | 'remove' | 'force') {
     this.dispatchEvent(new CustomEvent('tt-profile', { detail: { type, id: this.view.id }, bubbles: true }));
   }
 
@@ -120,6 +120,11 @@ export class ProfileCard extends LitElement {
             <button type="button" class="secondary" ?disabled=${!canUseToken} aria-pressed=${this.revealed !== undefined ? 'true' : 'false'} @click=${() => this.reveal()}>
               ${this.revealed !== undefined ? tr.t('ui.hide') : tr.t('ui.reveal')}
             </button>
+            ${
+              view.provider === 'wechat' && view.options.endpoint !== 'classic'
+                ? html`<button type="button" class="secondary" ?disabled=${view.refreshing || !canUseToken} @click=${() => this.ask('force')}>${tr.t('ui.force_refresh')}</button>`
+                : nothing
+            }
             <button type="button" class="secondary" @click=${() => this.ask('edit')}>${tr.t('ui.edit')}</button>
             <button type="button" class="danger" @click=${() => this.ask('remove')}>${tr.t('ui.remove')}</button>
           </div>

@@ -4,7 +4,7 @@ import type { ProfileInput, ProfilePatch, ProfileView, ProviderId } from '../../
 import { ApiError, api, unwrap } from './api.ts';
 import { keyNames } from './view-model.ts';
 
-export const PROVIDER_CHOICES: ProviderId[] = ['baidu', 'oauth2'];
+export const PROVIDER_CHOICES: ProviderId[] = ['baidu', 'baidu-iam', 'wechat', 'feishu', 'dingtalk', 'oauth2'];
 
 interface Draft {
   name: string;
@@ -14,14 +14,36 @@ interface Draft {
   tokenUrl: string;
   auth: 'basic' | 'post';
   scope: string;
+  iamLifetime: string;
+  wechatEndpoint: 'stable' | 'classic';
+  feishuRegion: 'feishu' | 'lark';
+  dingtalkApi: 'new' | 'legacy';
   marginMinutes: string;
   cron: string;
 }
 
 type FieldErrors = Partial<Record<keyof Draft | 'options', string>>;
 
+/** The default endpoint of each provider, shown as the hint of the (optional) token URL field. */
+const DEFAULT_URLS: Partial<Record<ProviderId, string>> = {
+  baidu: 'https://aip.baidubce.com/oauth/2.0/token',
+  'baidu-iam': 'https://iam.bj.baidubce.com/v1/BCE-BEARER/token',
+  wechat: 'https://api.weixin.qq.com/cgi-bin/stable_token',
+  feishu: 'https://open.feishu.cn/open-apis/auth/v3/tenant_access_token/internal',
+  dingtalk: 'https://api.dingtalk.com/v1.0/oauth2/accessToken',
+};
+
+interface StoredOptions {
+  auth?: 'basic' | 'post';
+  scope?: string;
+  expireInSeconds?: number;
+  endpoint?: 'stable' | 'classic';
+  region?: 'feishu' | 'lark';
+  api?: 'new' | 'legacy';
+}
+
 function draftFrom(view: ProfileView | undefined): Draft {
-  const options = (view?.options ?? {}) as { auth?: 'basic' | 'post'; scope?: string };
+  const options = (view?.options ?? {}) as StoredOptions;
   return {
     name: view?.name ?? '',
     provider: view?.provider ?? 'baidu',
@@ -30,6 +52,11 @@ function draftFrom(view: ProfileView | undefined): Draft {
     tokenUrl: view?.tokenUrl ?? '',
     auth: options.auth ?? 'basic',
     scope: options.scope ?? '',
+    iamLifetime:
+      view?.provider === 'baidu-iam' && options.expireInSeconds !== undefined ? String(options.expireInSeconds) : '',
+    wechatEndpoint: options.endpoint ?? 'stable',
+    feishuRegion: options.region ?? 'feishu',
+    dingtalkApi: options.api ?? 'new',
     marginMinutes: view?.refreshMarginMs === undefined ? '' : String(view.refreshMarginMs / 60_000),
     cron: view?.cron ?? '',
   };
@@ -100,10 +127,88 @@ export class ProfileForm extends LitElement {
     const d = this.draft;
     const input: ProfileInput = { name: d.name, provider: d.provider, apiKey: d.apiKey, secretKey: d.secretKey };
     if (d.tokenUrl.trim()) input.tokenUrl = d.tokenUrl.trim();
-    if (d.provider === 'oauth2') input.options = { auth: d.auth, ...(d.scope.trim() ? { scope: d.scope.trim() } : {}) };
+    input.options = this.providerOptions();
     if (d.marginMinutes.trim()) input.refreshMarginMs = Math.round(Number(d.marginMinutes) * 60_000);
     if (d.cron.trim()) input.cron = d.cron.trim();
     return input;
+  }
+
+  /** Only the options of the chosen provider: the engine refuses ones it does not know. */
+  private providerOptions(): Record<string, unknown> {
+    const d = this.draft;
+    switch (d.provider) {
+      case 'oauth2':
+        return { auth: d.auth, ...(d.scope.trim() ? { scope: d.scope.trim() } : {}) };
+      case 'baidu-iam':
+        return d.iamLifetime.trim() ? { expireInSeconds: Number(d.iamLifetime.trim()) } : {};
+      case 'wechat':
+        return { endpoint: d.wechatEndpoint };
+      case 'feishu':
+        return { region: d.feishuRegion };
+      case 'dingtalk':
+        return { api: d.dingtalkApi };
+      default:
+        return {};
+    }
+  }
+
+  private choice<K extends 'auth' | 'wechatEndpoint' | 'feishuRegion' | 'dingtalkApi'>(
+    key: K,
+    label: string,
+    choices: [Draft[K], string][],
+    hint?: string,
+  ) {
+    return this.field(
+      key,
+      label,
+      (d) => html`<select id="f-${key}" data-field=${key} aria-describedby=${d || nothing}
+        @change=${(e: Event) => this.set(key, (e.target as HTMLSelectElement).value as Draft[K])}>
+        ${choices.map(([value, text]) => html`<option value=${value} ?selected=${value === this.draft[key]}>${text}</option>`)}
+      </select>`,
+      hint,
+    );
+  }
+
+  private renderProviderOptions() {
+    const { tr, draft } = this;
+    switch (draft.provider) {
+      case 'oauth2':
+        return html`${this.field('tokenUrl', tr.t('ui.field_token_url'), this.text('tokenUrl', { type: 'url' }), tr.t('ui.field_token_url_hint_required'))}
+          ${this.choice('auth', tr.t('ui.field_auth'), [
+            ['basic', tr.t('ui.auth_basic')],
+            ['post', tr.t('ui.auth_post')],
+          ])}
+          ${this.field('scope', tr.t('ui.field_scope'), this.text('scope'))}`;
+      case 'baidu-iam':
+        return this.field(
+          'iamLifetime',
+          tr.t('ui.field_iam_lifetime'),
+          this.text('iamLifetime', { placeholder: '86400' }),
+          tr.t('ui.field_iam_lifetime_hint'),
+        );
+      case 'wechat':
+        return this.choice(
+          'wechatEndpoint',
+          tr.t('ui.field_wechat_endpoint'),
+          [
+            ['stable', tr.t('ui.wechat_stable')],
+            ['classic', tr.t('ui.wechat_classic')],
+          ],
+          draft.wechatEndpoint === 'classic' ? tr.t('ui.wechat_classic_warning') : undefined,
+        );
+      case 'feishu':
+        return this.choice('feishuRegion', tr.t('ui.field_feishu_region'), [
+          ['feishu', tr.t('ui.region_feishu')],
+          ['lark', tr.t('ui.region_lark')],
+        ]);
+      case 'dingtalk':
+        return this.choice('dingtalkApi', tr.t('ui.field_dingtalk_api'), [
+          ['new', tr.t('ui.dingtalk_new')],
+          ['legacy', tr.t('ui.dingtalk_legacy')],
+        ]);
+      default:
+        return nothing;
+    }
   }
 
   private showError(error: unknown): void {
@@ -180,6 +285,15 @@ export class ProfileForm extends LitElement {
     }
   }
 
+  private defaultUrl(): string {
+    const { provider, wechatEndpoint, feishuRegion, dingtalkApi } = this.draft;
+    if (provider === 'wechat' && wechatEndpoint === 'classic') return 'https://api.weixin.qq.com/cgi-bin/token';
+    if (provider === 'feishu' && feishuRegion === 'lark')
+      return 'https://open.larksuite.com/open-apis/auth/v3/tenant_access_token/internal';
+    if (provider === 'dingtalk' && dingtalkApi === 'legacy') return 'https://oapi.dingtalk.com/gettoken';
+    return DEFAULT_URLS[provider] ?? '';
+  }
+
   private cancel(): void {
     this.dispatchEvent(new CustomEvent('tt-cancel', { bubbles: true }));
   }
@@ -213,7 +327,7 @@ export class ProfileForm extends LitElement {
     const { tr, draft } = this;
     const names = keyNames(draft.provider, tr);
     const keep = this.editing ? tr.t('ui.field_secret_keep') : undefined;
-    const defaultUrl = draft.provider === 'baidu' ? 'https://aip.baidubce.com/oauth/2.0/token' : undefined;
+    const defaultUrl = this.defaultUrl();
     return html`
       <form class="panel" @submit=${this.save} novalidate aria-labelledby="form-title">
         <h2 id="form-title">${this.editing ? tr.t('ui.form_edit_title', { name: this.editing.name }) : tr.t('ui.form_add_title')}</h2>
@@ -229,21 +343,7 @@ export class ProfileForm extends LitElement {
         ${this.field('name', tr.t('ui.field_name'), this.text('name'), tr.t('ui.field_name_hint'))}
         ${this.field('apiKey', names.apiKey, this.text('apiKey', { placeholder: keep }), keep)}
         ${this.field('secretKey', names.secretKey, this.text('secretKey', { type: 'password', autocomplete: 'new-password', placeholder: keep }), keep)}
-        ${
-          draft.provider === 'oauth2'
-            ? html`${this.field('tokenUrl', tr.t('ui.field_token_url'), this.text('tokenUrl', { type: 'url' }), tr.t('ui.field_token_url_hint_required'))}
-              ${this.field(
-                'auth',
-                tr.t('ui.field_auth'),
-                (d) => html`<select id="f-auth" data-field="auth" aria-describedby=${d || nothing}
-                  @change=${(e: Event) => this.set('auth', (e.target as HTMLSelectElement).value as 'basic' | 'post')}>
-                  <option value="basic" ?selected=${draft.auth === 'basic'}>${tr.t('ui.auth_basic')}</option>
-                  <option value="post" ?selected=${draft.auth === 'post'}>${tr.t('ui.auth_post')}</option>
-                </select>`,
-              )}
-              ${this.field('scope', tr.t('ui.field_scope'), this.text('scope'))}`
-            : nothing
-        }
+        ${this.renderProviderOptions()}
         <details class="advanced" ?open=${Boolean(this.errors.tokenUrl || this.errors.marginMinutes || this.errors.cron)}>
           <summary>${tr.t('ui.advanced')}</summary>
           ${draft.provider !== 'oauth2' ? this.field('tokenUrl', tr.t('ui.field_token_url'), this.text('tokenUrl', { type: 'url' }), tr.t('ui.field_token_url_hint_default', { url: defaultUrl ?? '' })) : nothing}

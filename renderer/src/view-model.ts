@@ -32,9 +32,9 @@ export function problemOf(view: ProfileView, tr: Translator): { message: string;
   const error = view.error;
   if (!error) return undefined;
   const key = error.messageKey;
-  let message = tr.t(`errors.${key}.message`);
+  let message = tr.t(`errors.${key}.message`, error.messageParams);
   if (error.providerCode) message += ` (${error.providerCode}${error.httpStatus ? `, HTTP ${error.httpStatus}` : ''})`;
-  return { message, remedy: tr.t(`errors.${key}.remedy`) };
+  return { message, remedy: tr.t(`errors.${key}.remedy`, error.messageParams) };
 }
 
 /** The names a provider's own console uses for its key pair. */

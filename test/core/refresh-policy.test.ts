@@ -90,6 +90,12 @@ describe('next refresh', () => {
     ['unknown lifetime, no schedule: never', { ...base, token: { obtainedAt: T0 } }, undefined],
     ['a fixed schedule earlier than the window wins', { ...base, token, cron: '0 * * * *' }, T0 + HOUR],
     ['the window wins over a later fixed schedule', { ...base, token, cron: '0 0 * * *' }, T0 + 108 * MINUTE],
+    ['a provider window caps the margin', { ...base, token, refreshMarginCapMs: 4 * MINUTE }, T0 + 116 * MINUTE],
+    [
+      'never sooner than a minute after the last refresh, whatever the server said',
+      { ...base, token: { obtainedAt: T0, expiresAt: T0 + 30_000 } },
+      T0 + MINUTE,
+    ],
   ])('%s', (_label, state, expected) => {
     expect(nextRefreshAt(state, T0)).toBe(expected);
   });

@@ -36,4 +36,46 @@ describe('copy formats', () => {
       .split('\n');
     expect(words).toEqual(['https://auth.example.com/', '-H', `Authorization: Bearer ${nasty}`]);
   });
+
+  it.each([
+    [
+      'baidu-iam',
+      undefined,
+      'bce-v3/ALTAK-x/y',
+      "curl 'https://qianfan.baidubce.com/v2/models' -H 'Authorization: Bearer bce-v3/ALTAK-x/y'",
+      'Authorization: Bearer bce-v3/ALTAK-x/y',
+    ],
+    [
+      'wechat',
+      undefined,
+      'wx_tok',
+      "curl 'https://api.weixin.qq.com/cgi-bin/get_api_domain_ip?access_token=wx_tok'",
+      'Authorization: Bearer wx_tok',
+    ],
+    [
+      'feishu',
+      'https://open.larksuite.com/open-apis/auth/v3/tenant_access_token/internal',
+      't-abc',
+      "curl 'https://open.larksuite.com/open-apis/im/v1/chats?page_size=1' -H 'Authorization: Bearer t-abc'",
+      'Authorization: Bearer t-abc',
+    ],
+    [
+      'dingtalk',
+      'https://api.dingtalk.com/v1.0/oauth2/accessToken',
+      'dt',
+      "curl 'https://api.dingtalk.com/v1.0/contact/users/me' -H 'x-acs-dingtalk-access-token: dt'",
+      'x-acs-dingtalk-access-token: dt',
+    ],
+    [
+      'dingtalk',
+      'https://oapi.dingtalk.com/gettoken',
+      'old',
+      `curl -X POST 'https://oapi.dingtalk.com/topapi/v2/department/listsub?access_token=old' -H 'Content-Type: application/json' -d '{}'`,
+      'Authorization: Bearer old',
+    ],
+  ] as const)('gives %s (%s) the header or parameter its API expects', (provider, tokenUrl, token, curl, header) => {
+    const profile = tokenUrl ? { provider, tokenUrl } : { provider };
+    expect(formatToken(profile, token, 'curl')).toBe(curl);
+    expect(formatToken(profile, token, 'header')).toBe(header);
+  });
 });

@@ -75,6 +75,8 @@ describe('the IPC guard', () => {
     ['settings:set', [{ clipboardClearSeconds: -5 }]],
     ['settings:set', [{ unknownSetting: true }]],
     ['profiles:update', ['p1', { apiKey: 7 }]],
+    ['profiles:refresh', ['p1', { force: 'yes' }]],
+    ['profiles:refresh', ['p1', { force: true, extra: 1 }]],
   ])('refuses a malformed %s payload %j', async (channel, args) => {
     const { guard, calls } = setup();
     expect(await guard.dispatch(channel, event(), args)).toMatchObject({
@@ -82,6 +84,16 @@ describe('the IPC guard', () => {
       error: { code: 'invalid_payload' },
     });
     expect(calls).toEqual([]);
+  });
+
+  it('passes the optional force flag of a refresh', async () => {
+    const { guard, calls } = setup();
+    await guard.dispatch('profiles:refresh', event(), ['p1', { force: true }]);
+    await guard.dispatch('profiles:refresh', event(), ['p2']);
+    expect(calls).toEqual([
+      ['profiles:refresh', 'p1', { force: true }],
+      ['profiles:refresh', 'p2'],
+    ]);
   });
 
   it('returns input errors with their field and catalog key', async () => {

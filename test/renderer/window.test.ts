@@ -212,4 +212,43 @@ describe('the status window in Chromium', () => {
     await page.getByLabel('I understand; store keys with obfuscation only').check();
     await expect.poll(() => w?.settings.get().allowWeakSecretStorage).toBe(true);
   });
+
+  it("names each provider's keys its own way and forces a WeChat token only after a warning", async () => {
+    w = await chromium.open();
+    const { page } = w;
+    await page.getByRole('button', { name: 'Add key' }).click();
+    await page.getByLabel('Provider').selectOption('wechat');
+    await page.getByLabel('Name', { exact: true }).fill('Mini program');
+    await page.getByLabel('AppID').fill(API_KEY);
+    await page.getByLabel('AppSecret').fill(SECRET_KEY);
+    await page.getByLabel('Endpoint').selectOption('classic');
+    expect(await page.locator('.field', { hasText: 'Endpoint' }).textContent()).toContain('revokes');
+    await page.getByLabel('Endpoint').selectOption('stable');
+    await page.getByText('Advanced').click();
+    await page.getByLabel('Token URL').fill(w.fx.server.wechatStableUrl);
+    await page.getByRole('button', { name: 'Save' }).click();
+    await expect.poll(() => badge(w, 'Mini program')).toContain('Valid');
+    expect(await card(w, 'Mini program').textContent()).toContain('WeChat Official Account / Mini Program');
+
+    await card(w, 'Mini program').getByRole('button', { name: 'Force new token' }).click();
+    const dialog = page.getByRole('dialog');
+    expect(await dialog.textContent()).toContain('at most 20 times a day');
+    await dialog.getByRole('button', { name: 'Force new token' }).click();
+    await expect.poll(() => w?.fx.server.requests.at(-1)?.json?.force_refresh).toBe(true);
+    expect(w.fx.server.revoked.size).toBe(1);
+  });
+
+  it('offers every provider in the picker, in both languages', async () => {
+    w = await chromium.open({ locale: 'zh-CN' });
+    await w.page.getByRole('button', { name: '添加密钥' }).click();
+    const options = await w.page.getByLabel('服务商').locator('option').allTextContents();
+    expect(options).toEqual([
+      '百度智能云（API Key + Secret Key）',
+      '百度智能云 IAM（Access Key，千帆 v2）',
+      '微信公众号 / 小程序',
+      '飞书 / Lark 自建应用',
+      '钉钉应用',
+      'OAuth 2.0 客户端凭据',
+    ]);
+  });
 });

@@ -22,14 +22,17 @@ export async function createEngineFixture(
   serverOptions: FakeServerOptions = {},
   serviceOptions: Partial<TokenServiceOptions> = {},
 ) {
+  let clock = Date.UTC(2026, 10, 30, 1, 0, 0);
+  const serviceNow = serviceOptions.now;
   const server = await startFakeTokenServer({
     clients: { [API_KEY]: SECRET_KEY },
+    // The server keeps the same time as the engine, so lifetimes and re-fetch rules line up.
+    now: serviceNow ?? (() => clock),
     ...serverOptions,
   });
   const temp = createTempStore();
   const cipher = createAesGcmCipher();
   const logs: string[] = [];
-  let clock = Date.UTC(2026, 10, 30, 1, 0, 0);
   const make = (store = temp.store, overrides: Partial<TokenServiceOptions> = {}) =>
     createTokenService({
       store,

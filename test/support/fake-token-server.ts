@@ -1,6 +1,6 @@
-import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { createProtocols, type Exchange, type ProtocolOptions, TokenLedger } from './fake-protocols.ts';
 
 /** What the fake does with the next request. `ok` follows the protocol faithfully. */
 export type Behaviour =
@@ -23,27 +23,26 @@ export interface RecordedRequest {
   body: string;
   /** The form body, or the query string when there is no body (Baidu accepts both). */
   params: Record<string, string>;
+  json: Record<string, unknown> | undefined;
 }
 
-export interface FakeServerOptions {
-  /** Registered clients: API Key / client id → Secret Key / client secret. */
-  clients?: Record<string, string>;
-  baiduLifetimeSeconds?: number;
-  oauthLifetimeSeconds?: number;
-  /** Omit `expires_in` from OAuth 2.0 answers (RFC 6749 makes it optional). */
-  oauthOmitExpiresIn?: boolean;
-  /** HTTP status Baidu sends with a wrong Secret Key (unconfirmed in Baidu's docs). */
-  baiduSecretErrorStatus?: number;
-}
+export type FakeServerOptions = Partial<Omit<ProtocolOptions, 'now'>> & {
+  /** The server's clock (ms since epoch); tests pass the engine's fake clock. */
+  now?: () => number;
+};
 
 /**
- * A real HTTP server on 127.0.0.1 speaking Baidu's legacy OAuth (`/oauth/2.0/token`) and RFC 6749
- * client credentials (`/oauth2/token`), with knobs for every way a token endpoint goes wrong.
+ * A real HTTP server on 127.0.0.1 speaking every provider's token protocol faithfully (see
+ * fake-protocols.ts), with knobs for every way a token endpoint goes wrong.
  */
 export async function startFakeTokenServer(options: FakeServerOptions = {}) {
-  const clients = options.clients ?? { 'test-api-key-0001': 'test-secret-key-0001' };
+  const now = options.now ?? Date.now;
+  const ledger = new TokenLedger(now);
+  const protocols = createProtocols(
+    { ...options, clients: options.clients ?? { 'test-api-key-0001': 'test-secret-key-0001' }, now },
+    ledger,
+  );
   const requests: RecordedRequest[] = [];
-  const issued: string[] = [];
   const queue: Behaviour[] = [];
   let standing: Behaviour = { type: 'ok' };
   const hanging = new Set<ServerResponse>();
@@ -55,24 +54,30 @@ export async function startFakeTokenServer(options: FakeServerOptions = {}) {
       const url = new URL(req.url ?? '/', 'http://fake');
       const body = Buffer.concat(chunks).toString('utf8');
       const query = Object.fromEntries(url.searchParams);
-      const formBody = req.headers['content-type']?.startsWith('application/x-www-form-urlencoded');
-      const params = formBody ? Object.fromEntries(new URLSearchParams(body)) : query;
-      requests.push({ method: req.method ?? '', path: url.pathname, query, headers: req.headers, body, params });
-      void respond(req, res, url.pathname, params, queue.shift() ?? standing);
+      const contentType = String(req.headers['content-type'] ?? '');
+      const params = contentType.startsWith('application/x-www-form-urlencoded')
+        ? Object.fromEntries(new URLSearchParams(body))
+        : query;
+      const json = contentType.startsWith('application/json') ? parseObject(body) : undefined;
+      const exchange: Exchange = {
+        method: req.method ?? '',
+        path: url.pathname,
+        query,
+        headers: req.headers,
+        params,
+        json,
+        contentType,
+      };
+      requests.push({ method: exchange.method, path: exchange.path, query, headers: req.headers, body, params, json });
+      void respond(req, res, exchange, queue.shift() ?? standing);
     });
   });
 
-  async function respond(
-    req: IncomingMessage,
-    res: ServerResponse,
-    path: string,
-    params: Record<string, string>,
-    behaviour: Behaviour,
-  ) {
+  async function respond(req: IncomingMessage, res: ServerResponse, exchange: Exchange, behaviour: Behaviour) {
     switch (behaviour.type) {
       case 'delay':
         await new Promise((resolve) => setTimeout(resolve, behaviour.ms));
-        return protocol(req, res, path, params);
+        return protocol(res, exchange);
       case 'hang':
         hanging.add(res);
         return;
@@ -80,7 +85,7 @@ export async function startFakeTokenServer(options: FakeServerOptions = {}) {
         req.socket.destroy();
         return;
       case 'error':
-        return json(res, behaviour.status ?? 400, { error: behaviour.error, error_description: behaviour.description });
+        return send(res, behaviour.status ?? 400, { error: behaviour.error, error_description: behaviour.description });
       case 'raw':
         res.writeHead(behaviour.status, behaviour.headers ?? { 'content-type': 'application/json' });
         return res.end(behaviour.body);
@@ -97,72 +102,18 @@ export async function startFakeTokenServer(options: FakeServerOptions = {}) {
         res.writeHead(behaviour.status ?? 302, { location: behaviour.location });
         return res.end();
       case 'ok':
-        return protocol(req, res, path, params);
+        return protocol(res, exchange);
     }
   }
 
-  function protocol(req: IncomingMessage, res: ServerResponse, path: string, params: Record<string, string>) {
-    if (path === '/oauth/2.0/token') return baidu(res, params);
-    if (path === '/oauth2/token') return oauth2(req, res, params);
-    res.writeHead(404, { 'content-type': 'text/html' });
-    res.end('<html><body>Not Found</body></html>');
-  }
-
-  /** Baidu legacy OAuth: query or form parameters, `{error, error_description}` failures. */
-  function baidu(res: ServerResponse, params: Record<string, string>) {
-    if (params.grant_type !== 'client_credentials') {
-      return json(res, 400, {
-        error: 'unsupported_grant_type',
-        error_description: 'The authorization grant type is not supported',
-      });
+  function protocol(res: ServerResponse, exchange: Exchange) {
+    const handler = protocols[exchange.path];
+    if (!handler) {
+      res.writeHead(404, { 'content-type': 'text/html' });
+      return res.end('<html><body>Not Found</body></html>');
     }
-    const secret = params.client_id === undefined ? undefined : clients[params.client_id];
-    if (secret === undefined)
-      return json(res, 401, { error: 'invalid_client', error_description: 'unknown client id' });
-    if (params.client_secret !== secret) {
-      return json(res, options.baiduSecretErrorStatus ?? 401, {
-        error: 'invalid_client',
-        error_description: 'Client authentication failed',
-      });
-    }
-    const lifetime = options.baiduLifetimeSeconds ?? 2_592_000;
-    const expiry = Math.floor(Date.now() / 1000) + lifetime;
-    const token = `24.${randomBytes(16).toString('hex')}.${lifetime}.${expiry}.${Math.floor(Math.random() * 1e6)}-1234567`;
-    issued.push(token);
-    return json(res, 200, {
-      refresh_token: `25.${randomBytes(16).toString('hex')}`,
-      expires_in: lifetime,
-      session_key: randomBytes(8).toString('hex'),
-      access_token: token,
-      scope: 'public brain_all_scope',
-      session_secret: randomBytes(8).toString('hex'),
-    });
-  }
-
-  /** RFC 6749 §4.4 with client_secret_basic or client_secret_post, never both. */
-  function oauth2(req: IncomingMessage, res: ServerResponse, params: Record<string, string>) {
-    if (req.method !== 'POST') return json(res, 405, { error: 'invalid_request' });
-    const basic = parseBasic(req.headers.authorization);
-    const posted = params.client_id !== undefined || params.client_secret !== undefined;
-    if (basic && posted) {
-      return json(res, 400, {
-        error: 'invalid_request',
-        error_description: 'more than one client authentication method',
-      });
-    }
-    const id = basic?.id ?? params.client_id;
-    const secret = basic?.secret ?? params.client_secret;
-    if (id === undefined || clients[id] === undefined || clients[id] !== secret) {
-      res.setHeader('www-authenticate', 'Basic realm="fake"');
-      return json(res, 401, { error: 'invalid_client', error_description: 'Client authentication failed' });
-    }
-    if (params.grant_type !== 'client_credentials') return json(res, 400, { error: 'unsupported_grant_type' });
-    if (params.scope === 'forbidden') return json(res, 400, { error: 'invalid_scope' });
-    const token = `oauth-${randomBytes(24).toString('base64url')}`;
-    issued.push(token);
-    const answer: Record<string, unknown> = { access_token: token, token_type: 'Bearer', scope: params.scope };
-    if (!options.oauthOmitExpiresIn) answer.expires_in = options.oauthLifetimeSeconds ?? 3600;
-    return json(res, 200, answer);
+    const reply = handler(exchange);
+    return send(res, reply.status, reply.body, reply.headers);
   }
 
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -172,8 +123,17 @@ export async function startFakeTokenServer(options: FakeServerOptions = {}) {
     base,
     baiduUrl: `${base}/oauth/2.0/token`,
     oauthUrl: `${base}/oauth2/token`,
+    iamUrl: `${base}/v1/BCE-BEARER/token`,
+    wechatStableUrl: `${base}/cgi-bin/stable_token`,
+    wechatClassicUrl: `${base}/cgi-bin/token`,
+    feishuUrl: `${base}/open-apis/auth/v3/tenant_access_token/internal`,
+    dingtalkUrl: `${base}/v1.0/oauth2/accessToken`,
+    dingtalkLegacyUrl: `${base}/gettoken`,
     requests,
-    issued,
+    /** Every token handed out, in order. */
+    issued: ledger.issued,
+    /** Tokens revoked by a later fetch (WeChat classic, force_refresh). */
+    revoked: ledger.revoked,
     /** Every request from now on. */
     behave(behaviour: Behaviour) {
       standing = behaviour;
@@ -192,16 +152,16 @@ export async function startFakeTokenServer(options: FakeServerOptions = {}) {
 
 export type FakeTokenServer = Awaited<ReturnType<typeof startFakeTokenServer>>;
 
-function json(res: ServerResponse, status: number, body: unknown) {
-  res.writeHead(status, { 'content-type': 'application/json;charset=UTF-8' });
+function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
+  res.writeHead(status, { 'content-type': 'application/json;charset=UTF-8', ...headers });
   res.end(JSON.stringify(body));
 }
 
-function parseBasic(header: string | undefined): { id: string; secret: string } | undefined {
-  if (!header?.startsWith('Basic ')) return undefined;
-  const decoded = Buffer.from(header.slice(6), 'base64').toString('utf8');
-  const colon = decoded.indexOf(':');
-  if (colon < 0) return undefined;
-  const formDecode = (v: string) => decodeURIComponent(v.replace(/\+/g, ' '));
-  return { id: formDecode(decoded.slice(0, colon)), secret: formDecode(decoded.slice(colon + 1)) };
+function parseObject(body: string): Record<string, unknown> | undefined {
+  try {
+    const value: unknown = JSON.parse(body);
+    return value !== null && typeof value === 'object' ? (value as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
 }

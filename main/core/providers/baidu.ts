@@ -26,7 +26,7 @@ function refineBaiduError(error: string, description: string): ErrorMessageKey |
  */
 export const baiduProvider: TokenProvider = {
   id: 'baidu',
-  defaultTokenUrl: 'https://aip.baidubce.com/oauth/2.0/token',
+  defaultTokenUrl: () => 'https://aip.baidubce.com/oauth/2.0/token',
   optionsSchema: z.object({}).strict(),
   usage: () => ({
     style: 'query',

@@ -1,11 +1,19 @@
 import type { ProviderId } from '../types.ts';
 import { baiduProvider } from './baidu.ts';
+import { baiduIamProvider } from './baidu-iam.ts';
+import { dingtalkProvider } from './dingtalk.ts';
+import { feishuProvider } from './feishu.ts';
 import { oauth2Provider } from './oauth2.ts';
 import type { TokenProvider } from './provider.ts';
+import { wechatProvider } from './wechat.ts';
 
 /** Every provider the engine speaks. A new provider is one file and one line here. */
 export const PROVIDERS: Record<ProviderId, TokenProvider> = {
   baidu: baiduProvider,
+  'baidu-iam': baiduIamProvider,
+  wechat: wechatProvider,
+  feishu: feishuProvider,
+  dingtalk: dingtalkProvider,
   oauth2: oauth2Provider,
 };
 

@@ -13,12 +13,16 @@ export interface ProviderContext {
   options: Record<string, unknown>;
   /** ms since epoch, for providers that sign or stamp requests. */
   now: number;
+  /** The user explicitly asked for a brand-new token (WeChat's force_refresh); never automatic. */
+  force?: boolean;
 }
 
 export interface TokenGrant {
   accessToken: string;
   /** Lifetime the provider announced; undefined when it did not say. */
   expiresInMs?: number;
+  /** Absolute expiry, for providers that send a time rather than a lifetime (ms since epoch). */
+  expiresAt?: number;
 }
 
 export type ProviderResult = { ok: true; grant: TokenGrant } | { ok: false; failure: Failure };
@@ -39,8 +43,15 @@ export interface TokenProvider {
   id: ProviderId;
   /** How the token is used with this provider's APIs (copy formats, curl example). */
   usage(context: { tokenUrl?: string }): TokenUsage;
-  /** Used when the profile has no tokenUrl; absent means the user must give one. */
-  defaultTokenUrl?: string;
+  /** Used when the profile has no tokenUrl; undefined means the user must give one. */
+  defaultTokenUrl(options: Record<string, unknown>): string | undefined;
+  /**
+   * For providers that hand back the same token until it is this close to expiry (WeChat stable,
+   * Feishu): refreshing earlier gains nothing, so the refresh margin is capped to this.
+   */
+  refreshWindowMs?(options: Record<string, unknown>): number | undefined;
+  /** Whether the user may ask for a brand-new token that revokes the current one. */
+  supportsForceRefresh?(options: Record<string, unknown>): boolean;
   /** Validates and fills defaults of the profile's `options`. */
   optionsSchema: z.ZodType<Record<string, unknown>>;
   buildRequest(credentials: Credentials, context: ProviderContext): HttpRequest;
@@ -110,7 +121,7 @@ export function unrecognisedResponse(response: HttpResponse): Failure {
   const byStatus = statusFallbackCode(response.status);
   if (byStatus) return failure(byStatus, details);
   if (response.status >= 300 && response.status < 400) {
-    return { ...failure('bad_response', { ...details, messageKey: 'bad_response_redirect' }), retryable: false };
+    return failure('bad_response', { ...details, messageKey: 'bad_response_redirect', retryable: false });
   }
   if (response.json === undefined) return failure('bad_response', details);
   return failure('bad_response', { ...details, messageKey: 'bad_response_no_token' });
@@ -139,6 +150,32 @@ export function retryAfterMs(response: HttpResponse): number | undefined {
 function firstHeader(response: HttpResponse, name: string): string | undefined {
   const raw = response.headers[name];
   return Array.isArray(raw) ? raw[0] : raw;
+}
+
+/**
+ * Interprets an error body identified by a code (WeChat's errcode, Feishu's code, IAM's code):
+ * the code picks the error and message, matched on the code only because messages carry trace ids.
+ */
+export function interpretCodedError(
+  response: HttpResponse,
+  code: unknown,
+  description: unknown,
+  table: Readonly<Record<string, ErrorCode | readonly [ErrorCode, ErrorMessageKey]>>,
+  secrets: readonly string[],
+  messageParams?: Record<string, string>,
+): Failure {
+  const key = String(code);
+  const entry = table[key];
+  const [errorCode, messageKey]: readonly [ErrorCode, ErrorMessageKey | undefined] =
+    typeof entry === 'object' ? entry : [entry ?? statusFallbackCode(response.status) ?? 'invalid_request', undefined];
+  return failure(errorCode, {
+    ...(messageKey ? { messageKey } : {}),
+    ...(messageParams ? { messageParams } : {}),
+    providerCode: scrubProviderText(key, secrets) ?? 'error',
+    ...optional('providerMessage', scrubProviderText(description, secrets)),
+    httpStatus: response.status,
+    ...optional('retryAfterMs', retryAfterMs(response)),
+  });
 }
 
 /** Builds a successful result from a token and lifetime field, or says why it is not one. */
