@@ -5,9 +5,6 @@ export { PROVIDER_IDS, PROVIDERS, type TokenUsage } from './providers/index.ts';
 export * from './refresh-policy.ts';
 export { DEFAULT_TICK, type RefreshTick, startRefreshTick } from './refresh-tick.ts';
 export { type OpenedStore, openStoreSafely } from './store-file.ts';
-export {
-  createTokenService,
-  type TokenService,
-  type TokenServiceOptions,
-} from './token-service.ts';
+export { createTokenService } from './token-service.ts';
+export type { TokenService, TokenServiceOptions } from './token-service-api.ts';
 export type * from './types.ts';

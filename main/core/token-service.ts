@@ -1,69 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import pLimit from 'p-limit';
 import { failure, UnknownProfileError } from './errors.ts';
-import { createHttpClient, type HttpClientOptions, type HttpSend } from './http-client.ts';
+import { createHttpClient } from './http-client.ts';
 import { apiKeyHint, cleanKey, cleanSettings } from './profile-input.ts';
 import { loadProfiles, type StoredProfile, saveProfiles } from './profile-store.ts';
 import { toView } from './profile-view.ts';
 import { PROVIDERS } from './providers/index.ts';
 import type { Credentials, ProviderContext, ProviderResult } from './providers/provider.ts';
-import { isDue, MIN_USABLE_MS, retryAtAfterFailure } from './refresh-policy.ts';
-import type {
-  Cipher,
-  CredentialCheck,
-  KeyValueStore,
-  Logger,
-  ProfileInput,
-  ProfilePatch,
-  ProfileStatus,
-  ProfileView,
-  StoreIssue,
-} from './types.ts';
-
-export interface TokenServiceOptions {
-  store: KeyValueStore;
-  cipher: Cipher;
-  /** ms since epoch; defaults to Date.now. */
-  now?: () => number;
-  logger?: Logger;
-  /** HTTP settings, or a ready transport. */
-  http?: HttpClientOptions | HttpSend;
-  /** Token requests in flight at once across all profiles. */
-  maxConcurrentRequests?: number;
-  /** Source of backoff jitter, in [0, 1). */
-  random?: () => number;
-  /** Token-state writes are batched for this long; profile edits are written at once. */
-  saveDelayMs?: number;
-  /** The user's default refresh margin for profiles without their own; undefined = automatic. */
-  defaultRefreshMarginMs?: () => number | undefined;
-}
-
-export interface TokenService {
-  /** Saves a profile (keys encrypted) and starts fetching its first token. */
-  addProfile(input: ProfileInput): Promise<ProfileView>;
-  /** Changes a profile; new keys, provider, URL or options discard the old token and refetch. */
-  updateProfile(id: string, patch: ProfilePatch): Promise<ProfileView>;
-  removeProfile(id: string): Promise<void>;
-  /** Every profile as a secret-free view, in the order they were added. */
-  listProfiles(): ProfileView[];
-  getProfile(id: string): ProfileView | undefined;
-  /**
-   * Fetches a token now, ignoring backoff; failures land in `view.error`. `force` asks providers
-   * that support it (WeChat stable_token) for a brand-new token that revokes the current one.
-   */
-  refresh(id: string, options?: { force?: boolean }): Promise<ProfileView>;
-  /** A token valid for at least another minute, refreshing first if needed; main process only. */
-  getToken(id: string): Promise<string | undefined>;
-  /** Fetches a token with keys that are not saved yet (the form's "Test" button); saves nothing. */
-  testCredentials(input: ProfileInput): Promise<CredentialCheck>;
-  /** Refreshes every profile that is due; call it on every tick and on resume. */
-  checkDue(): Promise<void>;
-  onChange(listener: (views: ProfileView[]) => void): () => void;
-  /** Problems found while loading the store, for the shell to show once. */
-  storeIssues(): StoreIssue[];
-  /** Waits for requests in flight, writes pending state and stops emitting. */
-  close(): Promise<void>;
-}
+import { isDue, retryAtAfterFailure } from './refresh-policy.ts';
+import { createSecretBox } from './secret-box.ts';
+import type { TokenService, TokenServiceOptions } from './token-service-api.ts';
+import type { Logger, ProfileStatus, ProfileView } from './types.ts';
 
 const silentLogger: Logger = { info() {}, warn() {}, error() {} };
 
@@ -87,6 +34,7 @@ export function createTokenService(options: TokenServiceOptions): TokenService {
   let closed = false;
 
   for (const issue of loaded.issues) log.warn('store problem', { kind: issue.kind });
+  const secrets = createSecretBox(cipher, log, () => saveSoon());
 
   function saveNow(): void {
     if (saveTimer) clearTimeout(saveTimer);
@@ -144,34 +92,6 @@ export function createTokenService(options: TokenServiceOptions): TokenService {
     }
   }
 
-  /** Decrypts, and stores a re-encrypted copy when the cipher says its key was rotated. */
-  async function decryptStored(stored: string, replace: (fresh: string) => void): Promise<string> {
-    if (!cipher.decryptWithRotation) return cipher.decrypt(stored);
-    const { plain, replacement } = await cipher.decryptWithRotation(stored);
-    if (replacement !== undefined) {
-      replace(replacement);
-      saveSoon();
-    }
-    return plain;
-  }
-
-  async function readCredentials(record: StoredProfile): Promise<Credentials | undefined> {
-    const secrets = record.secrets;
-    try {
-      const [apiKey, secretKey] = await Promise.all([
-        decryptStored(secrets.apiKey, (fresh) => {
-          secrets.apiKey = fresh;
-        }),
-        decryptStored(secrets.secretKey, (fresh) => {
-          secrets.secretKey = fresh;
-        }),
-      ]);
-      return { apiKey, secretKey };
-    } catch {
-      return undefined;
-    }
-  }
-
   async function fetchToken(
     record: Pick<StoredProfile, 'provider' | 'tokenUrl' | 'options'>,
     credentials: Credentials,
@@ -196,7 +116,7 @@ export function createTokenService(options: TokenServiceOptions): TokenService {
     const generation = generations.get(id) ?? 0;
     const stale = () => records.get(id) !== record || (generations.get(id) ?? 0) !== generation;
 
-    const credentials = await readCredentials(record);
+    const credentials = await secrets.readCredentials(record);
     if (stale()) return;
     if (!credentials) {
       record.needsCredentials = true;
@@ -211,7 +131,7 @@ export function createTokenService(options: TokenServiceOptions): TokenService {
     if (stale()) return;
     if (result.ok) {
       const { accessToken, expiresInMs, expiresAt } = result.grant;
-      const value = await cipher.encrypt(accessToken);
+      const value = await secrets.seal(accessToken);
       if (stale()) return;
       // Expiry counts from when the request left, so a slow answer never overstates the lifetime.
       record.token = {
@@ -278,27 +198,6 @@ export function createTokenService(options: TokenServiceOptions): TokenService {
     });
   }
 
-  async function usableToken(record: StoredProfile): Promise<string | undefined> {
-    const token = record.token;
-    if (!token) return undefined;
-    if (token.expiresAt !== undefined && token.expiresAt - now() < MIN_USABLE_MS) return undefined;
-    try {
-      return await decryptStored(token.value, (fresh) => {
-        token.value = fresh;
-      });
-    } catch {
-      // The keychain no longer opens it; a fresh token replaces it.
-      if (record.token === token) record.token = undefined;
-      log.warn('stored token cannot be decrypted', { profile: record.id });
-      return undefined;
-    }
-  }
-
-  async function encryptKeys(apiKey: string, secretKey: string): Promise<StoredProfile['secrets']> {
-    const [a, s] = await Promise.all([cipher.encrypt(apiKey), cipher.encrypt(secretKey)]);
-    return { apiKey: a, secretKey: s };
-  }
-
   return {
     async addProfile(input) {
       const settings = cleanSettings(input, now());
@@ -309,7 +208,7 @@ export function createTokenService(options: TokenServiceOptions): TokenService {
         ...settings,
         apiKeyHint: apiKeyHint(apiKey),
         createdAt: now(),
-        secrets: await encryptKeys(apiKey, secretKey),
+        secrets: await secrets.sealKeys(apiKey, secretKey),
         needsCredentials: false,
         consecutiveFailures: 0,
       };
@@ -333,8 +232,8 @@ export function createTokenService(options: TokenServiceOptions): TokenService {
       const apiKey = patch.apiKey === undefined ? undefined : cleanKey('apiKey', patch.apiKey);
       const secretKey = patch.secretKey === undefined ? undefined : cleanKey('secretKey', patch.secretKey);
       const [encApiKey, encSecretKey] = await Promise.all([
-        apiKey === undefined ? record.secrets.apiKey : cipher.encrypt(apiKey),
-        secretKey === undefined ? record.secrets.secretKey : cipher.encrypt(secretKey),
+        apiKey === undefined ? record.secrets.apiKey : secrets.seal(apiKey),
+        secretKey === undefined ? record.secrets.secretKey : secrets.seal(secretKey),
       ]);
       if (records.get(id) !== record) throw new UnknownProfileError(id);
       const endpointChanged =
@@ -383,11 +282,11 @@ export function createTokenService(options: TokenServiceOptions): TokenService {
     refresh,
 
     async getToken(id) {
-      const token = await usableToken(mustGet(id));
+      const token = await secrets.usableToken(mustGet(id), now());
       if (token !== undefined) return token;
       await refresh(id);
       const record = records.get(id);
-      return record ? usableToken(record) : undefined;
+      return record ? secrets.usableToken(record, now()) : undefined;
     },
 
     async testCredentials(input) {

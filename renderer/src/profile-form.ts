@@ -2,65 +2,10 @@ import { html, LitElement, nothing, type TemplateResult } from 'lit';
 import type { Translator } from '../../assets/locales/translator.ts';
 import type { ProfileInput, ProfilePatch, ProfileView, ProviderId } from '../../main/ipc-contract.ts';
 import { ApiError, api, unwrap } from './api.ts';
+import { type Draft, defaultUrl, draftFrom, PROVIDER_CHOICES, toInput } from './profile-draft.ts';
 import { keyNames } from './view-model.ts';
 
-export const PROVIDER_CHOICES: ProviderId[] = ['baidu', 'baidu-iam', 'wechat', 'feishu', 'dingtalk', 'oauth2'];
-
-interface Draft {
-  name: string;
-  provider: ProviderId;
-  apiKey: string;
-  secretKey: string;
-  tokenUrl: string;
-  auth: 'basic' | 'post';
-  scope: string;
-  iamLifetime: string;
-  wechatEndpoint: 'stable' | 'classic';
-  feishuRegion: 'feishu' | 'lark';
-  dingtalkApi: 'new' | 'legacy';
-  marginMinutes: string;
-  cron: string;
-}
-
 type FieldErrors = Partial<Record<keyof Draft | 'options', string>>;
-
-/** The default endpoint of each provider, shown as the hint of the (optional) token URL field. */
-const DEFAULT_URLS: Partial<Record<ProviderId, string>> = {
-  baidu: 'https://aip.baidubce.com/oauth/2.0/token',
-  'baidu-iam': 'https://iam.bj.baidubce.com/v1/BCE-BEARER/token',
-  wechat: 'https://api.weixin.qq.com/cgi-bin/stable_token',
-  feishu: 'https://open.feishu.cn/open-apis/auth/v3/tenant_access_token/internal',
-  dingtalk: 'https://api.dingtalk.com/v1.0/oauth2/accessToken',
-};
-
-interface StoredOptions {
-  auth?: 'basic' | 'post';
-  scope?: string;
-  expireInSeconds?: number;
-  endpoint?: 'stable' | 'classic';
-  region?: 'feishu' | 'lark';
-  api?: 'new' | 'legacy';
-}
-
-function draftFrom(view: ProfileView | undefined): Draft {
-  const options = (view?.options ?? {}) as StoredOptions;
-  return {
-    name: view?.name ?? '',
-    provider: view?.provider ?? 'baidu',
-    apiKey: '',
-    secretKey: '',
-    tokenUrl: view?.tokenUrl ?? '',
-    auth: options.auth ?? 'basic',
-    scope: options.scope ?? '',
-    iamLifetime:
-      view?.provider === 'baidu-iam' && options.expireInSeconds !== undefined ? String(options.expireInSeconds) : '',
-    wechatEndpoint: options.endpoint ?? 'stable',
-    feishuRegion: options.region ?? 'feishu',
-    dingtalkApi: options.api ?? 'new',
-    marginMinutes: view?.refreshMarginMs === undefined ? '' : String(view.refreshMarginMs / 60_000),
-    cron: view?.cron ?? '',
-  };
-}
 
 /**
  * Add or edit a profile. Secret fields are write-only: never prefilled, never echoed; on edit an
@@ -124,32 +69,7 @@ export class ProfileForm extends LitElement {
   }
 
   private input(): ProfileInput {
-    const d = this.draft;
-    const input: ProfileInput = { name: d.name, provider: d.provider, apiKey: d.apiKey, secretKey: d.secretKey };
-    if (d.tokenUrl.trim()) input.tokenUrl = d.tokenUrl.trim();
-    input.options = this.providerOptions();
-    if (d.marginMinutes.trim()) input.refreshMarginMs = Math.round(Number(d.marginMinutes) * 60_000);
-    if (d.cron.trim()) input.cron = d.cron.trim();
-    return input;
-  }
-
-  /** Only the options of the chosen provider: the engine refuses ones it does not know. */
-  private providerOptions(): Record<string, unknown> {
-    const d = this.draft;
-    switch (d.provider) {
-      case 'oauth2':
-        return { auth: d.auth, ...(d.scope.trim() ? { scope: d.scope.trim() } : {}) };
-      case 'baidu-iam':
-        return d.iamLifetime.trim() ? { expireInSeconds: Number(d.iamLifetime.trim()) } : {};
-      case 'wechat':
-        return { endpoint: d.wechatEndpoint };
-      case 'feishu':
-        return { region: d.feishuRegion };
-      case 'dingtalk':
-        return { api: d.dingtalkApi };
-      default:
-        return {};
-    }
+    return toInput(this.draft);
   }
 
   private choice<K extends 'auth' | 'wechatEndpoint' | 'feishuRegion' | 'dingtalkApi'>(
@@ -285,15 +205,6 @@ export class ProfileForm extends LitElement {
     }
   }
 
-  private defaultUrl(): string {
-    const { provider, wechatEndpoint, feishuRegion, dingtalkApi } = this.draft;
-    if (provider === 'wechat' && wechatEndpoint === 'classic') return 'https://api.weixin.qq.com/cgi-bin/token';
-    if (provider === 'feishu' && feishuRegion === 'lark')
-      return 'https://open.larksuite.com/open-apis/auth/v3/tenant_access_token/internal';
-    if (provider === 'dingtalk' && dingtalkApi === 'legacy') return 'https://oapi.dingtalk.com/gettoken';
-    return DEFAULT_URLS[provider] ?? '';
-  }
-
   private cancel(): void {
     this.dispatchEvent(new CustomEvent('tt-cancel', { bubbles: true }));
   }
@@ -327,7 +238,7 @@ export class ProfileForm extends LitElement {
     const { tr, draft } = this;
     const names = keyNames(draft.provider, tr);
     const keep = this.editing ? tr.t('ui.field_secret_keep') : undefined;
-    const defaultUrl = this.defaultUrl();
+    const fallbackUrl = defaultUrl(draft);
     return html`
       <form class="panel" @submit=${this.save} novalidate aria-labelledby="form-title">
         <h2 id="form-title">${this.editing ? tr.t('ui.form_edit_title', { name: this.editing.name }) : tr.t('ui.form_add_title')}</h2>
@@ -346,7 +257,7 @@ export class ProfileForm extends LitElement {
         ${this.renderProviderOptions()}
         <details class="advanced" ?open=${Boolean(this.errors.tokenUrl || this.errors.marginMinutes || this.errors.cron)}>
           <summary>${tr.t('ui.advanced')}</summary>
-          ${draft.provider !== 'oauth2' ? this.field('tokenUrl', tr.t('ui.field_token_url'), this.text('tokenUrl', { type: 'url' }), tr.t('ui.field_token_url_hint_default', { url: defaultUrl ?? '' })) : nothing}
+          ${draft.provider !== 'oauth2' ? this.field('tokenUrl', tr.t('ui.field_token_url'), this.text('tokenUrl', { type: 'url' }), tr.t('ui.field_token_url_hint_default', { url: fallbackUrl })) : nothing}
           ${this.field('marginMinutes', tr.t('ui.field_margin'), this.text('marginMinutes', { type: 'text' }), tr.t('ui.field_margin_hint'))}
           ${this.field('cron', tr.t('ui.field_cron'), this.text('cron'), tr.t('ui.field_cron_hint'))}
         </details>

@@ -1,0 +1,58 @@
+import type { HttpClientOptions, HttpSend } from './http-client.ts';
+import type {
+  Cipher,
+  CredentialCheck,
+  KeyValueStore,
+  Logger,
+  ProfileInput,
+  ProfilePatch,
+  ProfileView,
+  StoreIssue,
+} from './types.ts';
+
+/** The engine's seam: what createTokenService takes and what it returns. */
+
+export interface TokenServiceOptions {
+  store: KeyValueStore;
+  cipher: Cipher;
+  /** ms since epoch; defaults to Date.now. */
+  now?: () => number;
+  logger?: Logger;
+  /** HTTP settings, or a ready transport. */
+  http?: HttpClientOptions | HttpSend;
+  /** Token requests in flight at once across all profiles. */
+  maxConcurrentRequests?: number;
+  /** Source of backoff jitter, in [0, 1). */
+  random?: () => number;
+  /** Token-state writes are batched for this long; profile edits are written at once. */
+  saveDelayMs?: number;
+  /** The user's default refresh margin for profiles without their own; undefined = automatic. */
+  defaultRefreshMarginMs?: () => number | undefined;
+}
+
+export interface TokenService {
+  /** Saves a profile (keys encrypted) and starts fetching its first token. */
+  addProfile(input: ProfileInput): Promise<ProfileView>;
+  /** Changes a profile; new keys, provider, URL or options discard the old token and refetch. */
+  updateProfile(id: string, patch: ProfilePatch): Promise<ProfileView>;
+  removeProfile(id: string): Promise<void>;
+  /** Every profile as a secret-free view, in the order they were added. */
+  listProfiles(): ProfileView[];
+  getProfile(id: string): ProfileView | undefined;
+  /**
+   * Fetches a token now, ignoring backoff; failures land in `view.error`. `force` asks providers
+   * that support it (WeChat stable_token) for a brand-new token that revokes the current one.
+   */
+  refresh(id: string, options?: { force?: boolean }): Promise<ProfileView>;
+  /** A token valid for at least another minute, refreshing first if needed; main process only. */
+  getToken(id: string): Promise<string | undefined>;
+  /** Fetches a token with keys that are not saved yet (the form's "Test" button); saves nothing. */
+  testCredentials(input: ProfileInput): Promise<CredentialCheck>;
+  /** Refreshes every profile that is due; call it on every tick and on resume. */
+  checkDue(): Promise<void>;
+  onChange(listener: (views: ProfileView[]) => void): () => void;
+  /** Problems found while loading the store, for the shell to show once. */
+  storeIssues(): StoreIssue[];
+  /** Waits for requests in flight, writes pending state and stops emitting. */
+  close(): Promise<void>;
+}
