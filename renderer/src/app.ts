@@ -158,6 +158,25 @@ export class TokenTrayApp extends LitElement {
     }
   }
 
+  /** A modal question with Cancel focused first, so Enter never confirms something destructive. */
+  private confirmDialog(
+    id: string,
+    title: string,
+    body: string,
+    action: string,
+    confirm: () => void,
+    closed: () => void,
+  ) {
+    return html`<dialog id=${id} aria-labelledby="${id}-title" @close=${closed}>
+      <h2 id="${id}-title">${title}</h2>
+      <p>${body}</p>
+      <div class="form-actions">
+        <button type="button" class="secondary" autofocus @click=${() => this.querySelector<HTMLDialogElement>(`#${id}`)?.close()}>${this.tr.t('ui.cancel')}</button>
+        <button type="button" class="danger" @click=${confirm}>${action}</button>
+      </div>
+    </dialog>`;
+  }
+
   private go(screen: Screen): void {
     this.screen = screen;
   }
@@ -209,22 +228,22 @@ export class TokenTrayApp extends LitElement {
       ${issues.length > 0 ? html`<div class="banner warn" role="alert"><p>${tr.t('ui.store_issue')}</p><ul>${issues.map((i) => html`<li>${i.detail}</li>`)}</ul></div>` : nothing}
       <main>${this.renderMain()}</main>
       <div class="toast" role="status" aria-live="polite">${this.message}</div>
-      <dialog id="confirm-force" aria-labelledby="force-title" @close=${() => (this.forcing = undefined)}>
-        <h2 id="force-title">${tr.t('ui.force_title', { name: this.forcing?.name ?? '' })}</h2>
-        <p>${tr.t('ui.force_body')}</p>
-        <div class="form-actions">
-          <button type="button" class="secondary" autofocus @click=${() => this.querySelector<HTMLDialogElement>('#confirm-force')?.close()}>${tr.t('ui.cancel')}</button>
-          <button type="button" class="danger" @click=${() => this.confirmForce()}>${tr.t('ui.force_refresh')}</button>
-        </div>
-      </dialog>
-      <dialog id="confirm-remove" aria-labelledby="confirm-title" @close=${() => (this.removing = undefined)}>
-        <h2 id="confirm-title">${tr.t('ui.remove_title', { name: this.removing?.name ?? '' })}</h2>
-        <p>${tr.t('ui.remove_body')}</p>
-        <div class="form-actions">
-          <button type="button" class="secondary" autofocus @click=${() => this.querySelector<HTMLDialogElement>('#confirm-remove')?.close()}>${tr.t('ui.cancel')}</button>
-          <button type="button" class="danger" @click=${() => this.confirmRemove()}>${tr.t('ui.remove')}</button>
-        </div>
-      </dialog>
+      ${this.confirmDialog(
+        'confirm-force',
+        tr.t('ui.force_title', { name: this.forcing?.name ?? '' }),
+        tr.t('ui.force_body'),
+        tr.t('ui.force_refresh'),
+        () => this.confirmForce(),
+        () => (this.forcing = undefined),
+      )}
+      ${this.confirmDialog(
+        'confirm-remove',
+        tr.t('ui.remove_title', { name: this.removing?.name ?? '' }),
+        tr.t('ui.remove_body'),
+        tr.t('ui.remove'),
+        () => this.confirmRemove(),
+        () => (this.removing = undefined),
+      )}
     `;
   }
 }
