@@ -147,3 +147,157 @@ describe('OAuth 2.0 client credentials requests', () => {
     expect(withDefault).toMatchObject({ grant: { expiresInMs: 900_000 } });
   });
 });
+
+describe('error tables of the other providers, code by code', () => {
+  const ctx = (options: Record<string, unknown> = {}) => ({ ...context, options });
+  it.each([
+    [
+      'baidu-iam',
+      {},
+      reply(403, { requestId: 'r', code: 'InvalidAccessKeyId', message: 'x' }),
+      'invalid_credentials',
+      'invalid_credentials_access_key',
+    ],
+    [
+      'baidu-iam',
+      {},
+      reply(400, { requestId: 'r', code: 'SignatureDoesNotMatch', message: 'x' }),
+      'invalid_credentials',
+      'invalid_credentials_signature',
+    ],
+    [
+      'baidu-iam',
+      {},
+      reply(403, { requestId: 'r', code: 'AccessDenied', message: 'x' }),
+      'not_permitted',
+      'not_permitted',
+    ],
+    [
+      'baidu-iam',
+      {},
+      reply(403, { requestId: 'r', code: 'OptInRequired', message: 'x' }),
+      'not_permitted',
+      'not_permitted',
+    ],
+    [
+      'baidu-iam',
+      {},
+      reply(400, { requestId: 'r', code: 'RequestExpired', message: 'x' }),
+      'invalid_request',
+      'invalid_request_clock',
+    ],
+    [
+      'baidu-iam',
+      {},
+      reply(400, { requestId: 'r', code: 'InvalidHTTPAuthHeader', message: 'x' }),
+      'invalid_request',
+      'invalid_request',
+    ],
+    [
+      'baidu-iam',
+      {},
+      reply(500, { requestId: 'r', code: 'InternalError', message: 'x' }),
+      'server_error',
+      'server_error',
+    ],
+    [
+      'wechat',
+      {},
+      reply(200, { errcode: 40125, errmsg: 'invalid appsecret rid: 1' }),
+      'invalid_credentials',
+      'invalid_credentials_appsecret',
+    ],
+    ['wechat', {}, reply(200, { errcode: 40164, errmsg: 'not in whitelist rid: 1' }), 'not_permitted', 'not_permitted'],
+    [
+      'wechat',
+      {},
+      reply(200, { errcode: 89501, errmsg: 'pending rid: 1' }),
+      'not_permitted',
+      'not_permitted_ip_confirm',
+    ],
+    [
+      'wechat',
+      {},
+      reply(200, { errcode: 40002, errmsg: 'invalid grant_type rid: 1' }),
+      'invalid_request',
+      'invalid_request',
+    ],
+    [
+      'wechat',
+      {},
+      reply(200, { errcode: 41002, errmsg: 'appid missing rid: 1' }),
+      'invalid_request',
+      'invalid_request',
+    ],
+    [
+      'wechat',
+      {},
+      reply(200, { errcode: 41004, errmsg: 'appsecret missing rid: 1' }),
+      'invalid_request',
+      'invalid_request',
+    ],
+    ['wechat', {}, reply(200, { errcode: 45011, errmsg: 'minute quota rid: 1' }), 'rate_limited', 'rate_limited'],
+    ['feishu', {}, reply(200, { code: 10003, msg: 'invalid param' }), 'invalid_credentials', 'invalid_credentials_app'],
+    [
+      'feishu',
+      {},
+      reply(200, { code: 10014, msg: 'app secret invalid' }),
+      'invalid_credentials',
+      'invalid_credentials_app_secret',
+    ],
+    ['feishu', {}, reply(200, { code: 99991400, msg: 'something new' }), 'invalid_request', 'invalid_request'],
+    [
+      'dingtalk',
+      {},
+      reply(400, { code: 'invalidClientIdOrSecret', message: 'x', requestid: 'r' }),
+      'invalid_credentials',
+      'invalid_credentials',
+    ],
+    [
+      'dingtalk',
+      {},
+      reply(429, { code: 'Throttling.Api', message: 'x', requestid: 'r' }),
+      'rate_limited',
+      'rate_limited',
+    ],
+    [
+      'dingtalk',
+      { api: 'legacy' },
+      reply(200, { errcode: 40089, errmsg: 'x' }),
+      'invalid_credentials',
+      'invalid_credentials',
+    ],
+    ['dingtalk', { api: 'legacy' }, reply(200, { errcode: -1, errmsg: 'busy' }), 'server_error', 'server_error'],
+  ] as const)('%s %j: %j → %s', (provider, options, response, code, messageKey) => {
+    expect(PROVIDERS[provider].interpret(response, creds, ctx(options))).toMatchObject({
+      ok: false,
+      failure: { code, messageKey },
+    });
+  });
+
+  it('never mistakes a success for an error or the reverse', () => {
+    expect(
+      PROVIDERS.feishu.interpret(
+        reply(200, { code: 0, msg: 'ok', tenant_access_token: 't-1', expire: 5400 }),
+        creds,
+        ctx(),
+      ),
+    ).toEqual({
+      ok: true,
+      grant: { accessToken: 't-1', expiresInMs: 5_400_000 },
+    });
+    expect(
+      PROVIDERS['baidu-iam'].interpret(
+        reply(200, { token: 'bce-v3/A/b', expireTime: '2026-12-01T00:00:00Z' }),
+        creds,
+        ctx(),
+      ),
+    ).toEqual({
+      ok: true,
+      grant: { accessToken: 'bce-v3/A/b', expiresAt: Date.parse('2026-12-01T00:00:00Z') },
+    });
+    expect(PROVIDERS.dingtalk.interpret(reply(200, { errcode: 0, access_token: 'x' }), creds, ctx())).toMatchObject({
+      ok: false,
+    });
+  });
+});
