@@ -8,7 +8,7 @@ function shellQuote(value: string): string {
 
 /** What goes on the clipboard for each copy format, as this provider's APIs expect it. */
 export function formatToken(
-  profile: { provider: keyof typeof PROVIDERS; tokenUrl?: string },
+  profile: { provider: keyof typeof PROVIDERS; tokenUrl?: string; options?: Record<string, unknown> },
   token: string,
   format: CopyFormat,
 ): string {

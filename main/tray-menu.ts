@@ -1,5 +1,5 @@
 import type { Translator } from '../assets/locales/translator.ts';
-import type { ProfileView } from './core/index.ts';
+import { PROVIDERS, type ProfileView } from './core/index.ts';
 import { COPY_FORMATS, type CopyFormat } from './ipc-contract.ts';
 import { statusLine } from './tray-status.ts';
 
@@ -43,13 +43,19 @@ function profileItems(view: ProfileView, input: TrayMenuInput, withName: boolean
     { label: withName ? `${view.name}: ${status}` : status, enabled: false },
     ...COPY_FORMATS.map(
       (format): MenuItemSpec => ({
-        label: tr.t(COPY_LABEL[format]),
+        label: tr.t(COPY_LABEL[format], { header: headerName(view) }),
         enabled: canCopy,
         action: { type: 'copy', profileId: view.id, format },
       }),
     ),
     { label: tr.t('tray.refresh'), enabled: !view.refreshing, action: { type: 'refresh', profileId: view.id } },
   ];
+}
+
+/** The header the provider's APIs read the token from: Authorization, or one of their own. */
+function headerName(view: ProfileView): string {
+  const usage = PROVIDERS[view.provider].usage(view);
+  return usage.style === 'header' && usage.headerName ? usage.headerName : 'Authorization';
 }
 
 /**

@@ -78,4 +78,14 @@ describe('copy formats', () => {
     expect(formatToken(profile, token, 'curl')).toBe(curl);
     expect(formatToken(profile, token, 'header')).toBe(header);
   });
+
+  it('follows the profile options when the token URL is the default', () => {
+    expect(formatToken({ provider: 'dingtalk', options: { api: 'legacy' } }, 'old', 'url')).toBe('access_token=old');
+    expect(formatToken({ provider: 'dingtalk', options: { api: 'legacy' } }, 'old', 'header')).toBe(
+      'Authorization: Bearer old',
+    );
+    expect(formatToken({ provider: 'feishu', options: { region: 'lark' } }, 't', 'curl')).toContain(
+      'https://open.larksuite.com/',
+    );
+  });
 });

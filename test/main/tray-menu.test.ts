@@ -119,6 +119,11 @@ describe('tray menu', () => {
     expect(menu.slice(1, 6).map((item) => item.enabled)).toEqual([false, false, false, false, false]);
   });
 
+  it('names the header each provider reads the token from', () => {
+    const dingtalk = view({ provider: 'dingtalk', tokenUrl: 'https://api.dingtalk.com/v1.0/oauth2/accessToken' });
+    expect(buildTrayMenu({ ...base, views: [dingtalk] })[2]?.label).toBe('Copy as x-acs-dingtalk-access-token header');
+  });
+
   it('ticks "Start at login" when it is on', () => {
     const menu = buildTrayMenu({ ...base, views: [], startAtLogin: true });
     expect(menu.find((item) => item.type === 'checkbox')).toMatchObject({

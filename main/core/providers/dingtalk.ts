@@ -28,8 +28,8 @@ export const dingtalkProvider: TokenProvider = {
   optionsSchema,
   defaultTokenUrl: (options) =>
     legacy(options) ? 'https://oapi.dingtalk.com/gettoken' : 'https://api.dingtalk.com/v1.0/oauth2/accessToken',
-  usage: ({ tokenUrl }) => {
-    const isLegacy = tokenUrl?.includes('/gettoken') ?? false;
+  usage: ({ tokenUrl, options = {} }) => {
+    const isLegacy = legacy(options) || (tokenUrl?.includes('/gettoken') ?? false);
     return isLegacy
       ? {
           style: 'query',

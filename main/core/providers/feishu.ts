@@ -29,11 +29,11 @@ export const feishuProvider: TokenProvider = {
   defaultTokenUrl: (options) => `${hostOf(options)}/open-apis/auth/v3/tenant_access_token/internal`,
   // With 30 minutes or more left Feishu returns the same token: refresh inside the last 30.
   refreshWindowMs: () => 25 * 60_000,
-  usage: ({ tokenUrl }) => ({
+  usage: ({ tokenUrl, options = {} }) => ({
     style: 'bearer',
     example: {
       method: 'GET',
-      url: `${tokenUrl ? new URL(tokenUrl).origin : 'https://open.feishu.cn'}/open-apis/im/v1/chats?page_size=1`,
+      url: `${tokenUrl ? new URL(tokenUrl).origin : hostOf(options)}/open-apis/im/v1/chats?page_size=1`,
     },
   }),
   buildRequest({ apiKey, secretKey }, { tokenUrl }) {

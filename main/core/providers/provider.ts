@@ -42,7 +42,7 @@ export interface TokenUsage {
 export interface TokenProvider {
   id: ProviderId;
   /** How the token is used with this provider's APIs (copy formats, curl example). */
-  usage(context: { tokenUrl?: string }): TokenUsage;
+  usage(context: { tokenUrl?: string; options?: Record<string, unknown> }): TokenUsage;
   /** Used when the profile has no tokenUrl; undefined means the user must give one. */
   defaultTokenUrl(options: Record<string, unknown>): string | undefined;
   /**
