@@ -150,129 +150,62 @@ describe('OAuth 2.0 client credentials requests', () => {
 
 describe('error tables of the other providers, code by code', () => {
   const ctx = (options: Record<string, unknown> = {}) => ({ ...context, options });
-  it.each([
-    [
-      'baidu-iam',
-      {},
-      reply(403, { requestId: 'r', code: 'InvalidAccessKeyId', message: 'x' }),
-      'invalid_credentials',
-      'invalid_credentials_access_key',
-    ],
-    [
-      'baidu-iam',
-      {},
-      reply(400, { requestId: 'r', code: 'SignatureDoesNotMatch', message: 'x' }),
-      'invalid_credentials',
-      'invalid_credentials_signature',
-    ],
-    [
-      'baidu-iam',
-      {},
-      reply(403, { requestId: 'r', code: 'AccessDenied', message: 'x' }),
-      'not_permitted',
-      'not_permitted',
-    ],
-    [
-      'baidu-iam',
-      {},
-      reply(403, { requestId: 'r', code: 'OptInRequired', message: 'x' }),
-      'not_permitted',
-      'not_permitted',
-    ],
-    [
-      'baidu-iam',
-      {},
-      reply(400, { requestId: 'r', code: 'RequestExpired', message: 'x' }),
-      'invalid_request',
-      'invalid_request_clock',
-    ],
-    [
-      'baidu-iam',
-      {},
-      reply(400, { requestId: 'r', code: 'InvalidHTTPAuthHeader', message: 'x' }),
-      'invalid_request',
-      'invalid_request',
-    ],
-    [
-      'baidu-iam',
-      {},
-      reply(500, { requestId: 'r', code: 'InternalError', message: 'x' }),
-      'server_error',
-      'server_error',
-    ],
-    [
-      'wechat',
-      {},
-      reply(200, { errcode: 40125, errmsg: 'invalid appsecret rid: 1' }),
-      'invalid_credentials',
-      'invalid_credentials_appsecret',
-    ],
-    ['wechat', {}, reply(200, { errcode: 40164, errmsg: 'not in whitelist rid: 1' }), 'not_permitted', 'not_permitted'],
-    [
-      'wechat',
-      {},
-      reply(200, { errcode: 89501, errmsg: 'pending rid: 1' }),
-      'not_permitted',
-      'not_permitted_ip_confirm',
-    ],
-    [
-      'wechat',
-      {},
-      reply(200, { errcode: 40002, errmsg: 'invalid grant_type rid: 1' }),
-      'invalid_request',
-      'invalid_request',
-    ],
-    [
-      'wechat',
-      {},
-      reply(200, { errcode: 41002, errmsg: 'appid missing rid: 1' }),
-      'invalid_request',
-      'invalid_request',
-    ],
-    [
-      'wechat',
-      {},
-      reply(200, { errcode: 41004, errmsg: 'appsecret missing rid: 1' }),
-      'invalid_request',
-      'invalid_request',
-    ],
-    ['wechat', {}, reply(200, { errcode: 45011, errmsg: 'minute quota rid: 1' }), 'rate_limited', 'rate_limited'],
-    ['feishu', {}, reply(200, { code: 10003, msg: 'invalid param' }), 'invalid_credentials', 'invalid_credentials_app'],
-    [
-      'feishu',
-      {},
-      reply(200, { code: 10014, msg: 'app secret invalid' }),
-      'invalid_credentials',
-      'invalid_credentials_app_secret',
-    ],
-    ['feishu', {}, reply(200, { code: 99991400, msg: 'something new' }), 'invalid_request', 'invalid_request'],
-    [
-      'dingtalk',
-      {},
-      reply(400, { code: 'invalidClientIdOrSecret', message: 'x', requestid: 'r' }),
-      'invalid_credentials',
-      'invalid_credentials',
-    ],
-    [
-      'dingtalk',
-      {},
-      reply(429, { code: 'Throttling.Api', message: 'x', requestid: 'r' }),
-      'rate_limited',
-      'rate_limited',
-    ],
-    [
-      'dingtalk',
-      { api: 'legacy' },
-      reply(200, { errcode: 40089, errmsg: 'x' }),
-      'invalid_credentials',
-      'invalid_credentials',
-    ],
-    ['dingtalk', { api: 'legacy' }, reply(200, { errcode: -1, errmsg: 'busy' }), 'server_error', 'server_error'],
-  ] as const)('%s %j: %j → %s', (provider, options, response, code, messageKey) => {
+  const expectFailure = (
+    provider: keyof typeof PROVIDERS,
+    response: HttpResponse,
+    code: string,
+    messageKey: string,
+    options = {},
+  ) =>
     expect(PROVIDERS[provider].interpret(response, creds, ctx(options))).toMatchObject({
       ok: false,
       failure: { code, messageKey },
     });
+
+  it.each([
+    [403, 'InvalidAccessKeyId', 'invalid_credentials', 'invalid_credentials_access_key'],
+    [400, 'SignatureDoesNotMatch', 'invalid_credentials', 'invalid_credentials_signature'],
+    [403, 'AccessDenied', 'not_permitted', 'not_permitted'],
+    [403, 'OptInRequired', 'not_permitted', 'not_permitted'],
+    [400, 'RequestExpired', 'invalid_request', 'invalid_request_clock'],
+    [400, 'InvalidHTTPAuthHeader', 'invalid_request', 'invalid_request'],
+    [500, 'InternalError', 'server_error', 'server_error'],
+  ])('Baidu IAM: HTTP %i %s → %s', (status, providerCode, code, messageKey) => {
+    expectFailure('baidu-iam', reply(status, { requestId: 'r', code: providerCode, message: 'x' }), code, messageKey);
+  });
+
+  it.each([
+    [40125, 'invalid_credentials', 'invalid_credentials_appsecret'],
+    [40164, 'not_permitted', 'not_permitted'],
+    [89501, 'not_permitted', 'not_permitted_ip_confirm'],
+    [40002, 'invalid_request', 'invalid_request'],
+    [41002, 'invalid_request', 'invalid_request'],
+    [41004, 'invalid_request', 'invalid_request'],
+    [45011, 'rate_limited', 'rate_limited'],
+  ])('WeChat: errcode %i → %s', (errcode, code, messageKey) => {
+    expectFailure('wechat', reply(200, { errcode, errmsg: 'whatever rid: 1' }), code, messageKey);
+  });
+
+  it.each([
+    [10003, 'invalid_credentials', 'invalid_credentials_app'],
+    [10014, 'invalid_credentials', 'invalid_credentials_app_secret'],
+    [99991400, 'invalid_request', 'invalid_request'],
+  ])('Feishu: code %i → %s', (providerCode, code, messageKey) => {
+    expectFailure('feishu', reply(200, { code: providerCode, msg: 'x' }), code, messageKey);
+  });
+
+  it.each([
+    [400, 'invalidClientIdOrSecret', 'invalid_credentials'],
+    [429, 'Throttling.Api', 'rate_limited'],
+  ])('DingTalk: HTTP %i %s → %s', (status, providerCode, code) => {
+    expectFailure('dingtalk', reply(status, { code: providerCode, message: 'x', requestid: 'r' }), code, code);
+  });
+
+  it.each([
+    [40089, 'invalid_credentials'],
+    [-1, 'server_error'],
+  ])('DingTalk legacy: errcode %i → %s', (errcode, code) => {
+    expectFailure('dingtalk', reply(200, { errcode, errmsg: 'x' }), code, code, { api: 'legacy' });
   });
 
   it('never mistakes a success for an error or the reverse', () => {

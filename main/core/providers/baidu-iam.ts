@@ -1,7 +1,6 @@
 import { z } from 'zod';
-import { failure } from '../errors.ts';
 import { bceTimestamp, signBceRequest } from './bce-signer.ts';
-import { grantFrom, interpretCodedError, readToken, type TokenProvider, unrecognisedResponse } from './provider.ts';
+import { interpretAnswer, type TokenProvider } from './provider.ts';
 
 const optionsSchema = z
   .object({
@@ -50,21 +49,18 @@ export const baiduIamProvider: TokenProvider = {
     );
     return { method: 'GET', url: url.toString(), headers: { authorization, 'x-bce-date': bceTimestamp(now) } };
   },
-  interpret(response, { apiKey, secretKey }, { options }) {
-    const body = response.json;
-    if (body && 'token' in body) {
-      if (readToken(body.token) === undefined) return { ok: false, failure: failure('bad_response') };
-      const expiresAt = Date.parse(String(body.expireTime ?? ''));
-      if (Number.isFinite(expiresAt)) return { ok: true, grant: { accessToken: String(body.token), expiresAt } };
-      // No usable expireTime: the lifetime we asked for is the best estimate.
-      return grantFrom(body.token, optionsSchema.parse(options).expireInSeconds);
-    }
-    if (body && typeof body.code === 'string') {
-      return {
-        ok: false,
-        failure: interpretCodedError(response, body.code, body.message, ERRORS, [apiKey, secretKey]),
-      };
-    }
-    return { ok: false, failure: unrecognisedResponse(response) };
-  },
+  interpret: (response, credentials, { options }) =>
+    interpretAnswer(response, credentials, {
+      // Expiry from expireTime; without a usable one, the lifetime we asked for is the best estimate.
+      success: (body) =>
+        'token' in body
+          ? {
+              token: body.token,
+              expiresAt: Date.parse(String(body.expireTime ?? '')),
+              lifetime: optionsSchema.parse(options).expireInSeconds,
+            }
+          : undefined,
+      error: (body) => (typeof body.code === 'string' ? { code: body.code, message: body.message } : undefined),
+      errors: ERRORS,
+    }),
 };

@@ -1,11 +1,5 @@
 import { z } from 'zod';
-import {
-  grantFrom,
-  interpretCodedError,
-  readLifetimeSeconds,
-  type TokenProvider,
-  unrecognisedResponse,
-} from './provider.ts';
+import { type AnswerShape, interpretAnswer, type TokenProvider } from './provider.ts';
 
 const optionsSchema = z
   .object({
@@ -16,8 +10,24 @@ const optionsSchema = z
 
 const legacy = (options: Record<string, unknown>) => optionsSchema.parse(options).api === 'legacy';
 
-const NEW_ERRORS = { invalidClientIdOrSecret: 'invalid_credentials' } as const;
-const LEGACY_ERRORS = { '40089': 'invalid_credentials', '-1': 'server_error' } as const;
+/** v1.0: `{accessToken, expireIn}`, errors as 4xx `{code: "invalidClientIdOrSecret", message}`. */
+const NEW_API: AnswerShape = {
+  success: (body) => ('accessToken' in body ? { token: body.accessToken, lifetime: body.expireIn } : undefined),
+  error: (body) => (typeof body.code === 'string' ? { code: body.code, message: body.message } : undefined),
+  errors: (body) => ({
+    invalidClientIdOrSecret: 'invalid_credentials',
+    // Throttling codes vary (Throttling.Api, ...); all mean "slow down".
+    ...(/throttl|limit/i.test(String(body.code)) ? { [String(body.code)]: 'rate_limited' as const } : {}),
+  }),
+};
+
+/** gettoken: HTTP 200 with `errcode` (0 = success). */
+const LEGACY_API: AnswerShape = {
+  success: (body) =>
+    body.errcode === 0 && 'access_token' in body ? { token: body.access_token, lifetime: body.expires_in } : undefined,
+  error: (body) => (body.errcode !== undefined ? { code: body.errcode, message: body.errmsg } : undefined),
+  errors: { '40089': 'invalid_credentials', '-1': 'server_error' },
+};
 
 /**
  * DingTalk app access tokens. Both endpoints hand back the same token while it is valid and
@@ -51,24 +61,6 @@ export const dingtalkProvider: TokenProvider = {
     }
     return { method: 'POST', url: tokenUrl, json: { appKey: apiKey, appSecret: secretKey } };
   },
-  interpret(response, { apiKey, secretKey }, { options }) {
-    const body = response.json;
-    const secrets = [apiKey, secretKey];
-    if (legacy(options)) {
-      if (body && body.errcode === 0 && 'access_token' in body) {
-        return grantFrom(body.access_token, readLifetimeSeconds(body.expires_in));
-      }
-      if (body && body.errcode !== undefined) {
-        return { ok: false, failure: interpretCodedError(response, body.errcode, body.errmsg, LEGACY_ERRORS, secrets) };
-      }
-      return { ok: false, failure: unrecognisedResponse(response) };
-    }
-    if (body && 'accessToken' in body) return grantFrom(body.accessToken, readLifetimeSeconds(body.expireIn));
-    if (body && typeof body.code === 'string') {
-      const throttled = /throttl|limit/i.test(body.code) ? { [body.code]: 'rate_limited' as const } : {};
-      const table = { ...NEW_ERRORS, ...throttled };
-      return { ok: false, failure: interpretCodedError(response, body.code, body.message, table, secrets) };
-    }
-    return { ok: false, failure: unrecognisedResponse(response) };
-  },
+  interpret: (response, credentials, { options }) =>
+    interpretAnswer(response, credentials, legacy(options) ? LEGACY_API : NEW_API),
 };

@@ -1,11 +1,5 @@
 import { z } from 'zod';
-import {
-  grantFrom,
-  interpretCodedError,
-  readLifetimeSeconds,
-  type TokenProvider,
-  unrecognisedResponse,
-} from './provider.ts';
+import { interpretAnswer, type TokenProvider } from './provider.ts';
 
 const optionsSchema = z
   .object({
@@ -16,11 +10,6 @@ const optionsSchema = z
 
 const hostOf = (options: Record<string, unknown>) =>
   optionsSchema.parse(options).region === 'lark' ? 'https://open.larksuite.com' : 'https://open.feishu.cn';
-
-const ERRORS = {
-  '10003': ['invalid_credentials', 'invalid_credentials_app'],
-  '10014': ['invalid_credentials', 'invalid_credentials_app_secret'],
-} as const;
 
 /** Feishu / Lark tenant_access_token for a custom (self-built) app. */
 export const feishuProvider: TokenProvider = {
@@ -39,15 +28,18 @@ export const feishuProvider: TokenProvider = {
   buildRequest({ apiKey, secretKey }, { tokenUrl }) {
     return { method: 'POST', url: tokenUrl, json: { app_id: apiKey, app_secret: secretKey } };
   },
-  interpret(response, { apiKey, secretKey }) {
-    const body = response.json;
-    // `expire` is the remaining lifetime, not the total: it is the expiry either way.
-    if (body && body.code === 0 && 'tenant_access_token' in body) {
-      return grantFrom(body.tenant_access_token, readLifetimeSeconds(body.expire));
-    }
-    if (body && body.code !== undefined && body.code !== 0) {
-      return { ok: false, failure: interpretCodedError(response, body.code, body.msg, ERRORS, [apiKey, secretKey]) };
-    }
-    return { ok: false, failure: unrecognisedResponse(response) };
-  },
+  interpret: (response, credentials) =>
+    interpretAnswer(response, credentials, {
+      // `expire` is the remaining lifetime, not the total: it is the expiry either way.
+      success: (body) =>
+        body.code === 0 && 'tenant_access_token' in body
+          ? { token: body.tenant_access_token, lifetime: body.expire }
+          : undefined,
+      error: (body) =>
+        body.code !== undefined && body.code !== 0 ? { code: body.code, message: body.msg } : undefined,
+      errors: {
+        '10003': ['invalid_credentials', 'invalid_credentials_app'],
+        '10014': ['invalid_credentials', 'invalid_credentials_app_secret'],
+      },
+    }),
 };

@@ -160,7 +160,7 @@ export function interpretCodedError(
   response: HttpResponse,
   code: unknown,
   description: unknown,
-  table: Readonly<Record<string, ErrorCode | readonly [ErrorCode, ErrorMessageKey]>>,
+  table: ErrorTable,
   secrets: readonly string[],
   messageParams?: Record<string, string>,
 ): Failure {
@@ -186,6 +186,47 @@ export function grantFrom(token: unknown, lifetimeSeconds: number | undefined): 
     ok: true,
     grant: lifetimeSeconds === undefined ? { accessToken } : { accessToken, expiresInMs: lifetimeSeconds * 1000 },
   };
+}
+
+type Body = Record<string, unknown>;
+export type ErrorTable = Readonly<Record<string, ErrorCode | readonly [ErrorCode, ErrorMessageKey]>>;
+
+/** Where a provider keeps its token and its error code in a JSON answer. */
+export interface AnswerShape {
+  /**
+   * The token and its lifetime (seconds), or its absolute expiry (ms since epoch, preferred when
+   * valid), when the body is a success; else undefined.
+   */
+  success(body: Body): { token: unknown; lifetime?: unknown; expiresAt?: number } | undefined;
+  /** The error code and message when the body is a failure, else undefined. */
+  error(body: Body): { code: unknown; message: unknown } | undefined;
+  /** The provider's codes; a function when the right text depends on the answer. */
+  errors: ErrorTable | ((body: Body) => ErrorTable);
+  /** Catalog placeholders found in the failure (the IP WeChat refused...). */
+  params?(body: Body): Record<string, string> | undefined;
+}
+
+/**
+ * The rule every provider follows: success is the token field, failure the provider's error
+ * fields (matched by code), and anything else an unrecognised answer.
+ */
+export function interpretAnswer(response: HttpResponse, credentials: Credentials, shape: AnswerShape): ProviderResult {
+  const body = response.json;
+  const success = body && shape.success(body);
+  if (success) {
+    const { token, lifetime, expiresAt } = success;
+    const accessToken = readToken(token);
+    if (accessToken !== undefined && expiresAt !== undefined && Number.isFinite(expiresAt)) {
+      return { ok: true, grant: { accessToken, expiresAt } };
+    }
+    return grantFrom(token, readLifetimeSeconds(lifetime));
+  }
+  const error = body && shape.error(body);
+  if (!body || !error) return { ok: false, failure: unrecognisedResponse(response) };
+  const secrets = [credentials.apiKey, credentials.secretKey];
+  const table = typeof shape.errors === 'function' ? shape.errors(body) : shape.errors;
+  const failure = interpretCodedError(response, error.code, error.message, table, secrets, shape.params?.(body));
+  return { ok: false, failure };
 }
 
 export function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {

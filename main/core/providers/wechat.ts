@@ -1,11 +1,5 @@
 import { z } from 'zod';
-import {
-  grantFrom,
-  interpretCodedError,
-  readLifetimeSeconds,
-  type TokenProvider,
-  unrecognisedResponse,
-} from './provider.ts';
+import { interpretAnswer, type TokenProvider } from './provider.ts';
 
 const optionsSchema = z
   .object({
@@ -74,23 +68,16 @@ export const wechatProvider: TokenProvider = {
       json: { grant_type: 'client_credential', appid: apiKey, secret: secretKey, force_refresh: force === true },
     };
   },
-  interpret(response, { apiKey, secretKey }) {
-    const body = response.json;
-    if (body && 'access_token' in body) return grantFrom(body.access_token, readLifetimeSeconds(body.expires_in));
-    if (body && body.errcode !== undefined && body.errcode !== 0) {
-      const ip = ipFromMessage(body.errmsg);
+  interpret: (response, credentials) =>
+    interpretAnswer(response, credentials, {
+      success: (body) => ('access_token' in body ? { token: body.access_token, lifetime: body.expires_in } : undefined),
+      error: (body) =>
+        body.errcode !== undefined && body.errcode !== 0 ? { code: body.errcode, message: body.errmsg } : undefined,
       // Without the IP in the message, the general "not permitted" text (which names the whitelist) is right.
-      const table = ip ? ERRORS : { ...ERRORS, '40164': 'not_permitted' as const };
-      const failure = interpretCodedError(
-        response,
-        body.errcode,
-        body.errmsg,
-        table,
-        [apiKey, secretKey],
-        ip ? { ip } : undefined,
-      );
-      return { ok: false, failure };
-    }
-    return { ok: false, failure: unrecognisedResponse(response) };
-  },
+      errors: (body) => (ipFromMessage(body.errmsg) ? ERRORS : { ...ERRORS, '40164': 'not_permitted' }),
+      params: (body) => {
+        const ip = ipFromMessage(body.errmsg);
+        return ip ? { ip } : undefined;
+      },
+    }),
 };
