@@ -1,4 +1,5 @@
 import en from '../../assets/locales/en.json' with { type: 'json' };
+import { scrubSecrets } from './secret-scrub.ts';
 import type { ErrorCode, TokenError } from './types.ts';
 
 /** Whether the engine may retry each kind of failure by itself. */
@@ -59,16 +60,32 @@ const MAX_PROVIDER_TEXT = 200;
  */
 export function scrubProviderText(text: unknown, secrets: readonly string[]): string | undefined {
   if (typeof text !== 'string' && typeof text !== 'number') return undefined;
-  let clean = String(text)
-    .replace(/\p{Cc}+/gu, ' ')
-    .trim();
-  for (const secret of secrets) {
-    if (secret.length >= 4) clean = clean.split(secret).join('[redacted]');
-  }
+  let clean = scrubSecrets(
+    String(text)
+      .replace(/[\p{Cc}\p{Cf}]+/gu, ' ')
+      .trim(),
+    secrets,
+  );
   // Anything that still looks like a credential-bearing query parameter goes too.
   clean = clean.replace(/((?:client_secret|access_token|secret|token)=)[^&\s"']+/gi, '$1[redacted]');
   if (clean.length > MAX_PROVIDER_TEXT) clean = `${clean.slice(0, MAX_PROVIDER_TEXT - 1)}…`;
   return clean === '' ? undefined : clean;
+}
+
+/**
+ * A failure with every provider-supplied part scrubbed of the profile's own secrets: what the
+ * engine stores and shows, whichever provider or layer produced it.
+ */
+export function scrubFailure(failure: Failure, secrets: readonly string[]): Failure {
+  const clean: Failure = { ...failure, message: scrubSecrets(failure.message, secrets) };
+  if (failure.providerCode !== undefined) clean.providerCode = scrubSecrets(failure.providerCode, secrets);
+  if (failure.providerMessage !== undefined) clean.providerMessage = scrubSecrets(failure.providerMessage, secrets);
+  if (failure.messageParams) {
+    clean.messageParams = Object.fromEntries(
+      Object.entries(failure.messageParams).map(([name, value]) => [name, scrubSecrets(value, secrets)]),
+    );
+  }
+  return clean;
 }
 
 /** Thrown (not returned) for caller mistakes: bad profile input or an unknown profile id. */

@@ -21,7 +21,8 @@ export interface HttpResponse {
 
 export type HttpOutcome = { ok: true; response: HttpResponse } | { ok: false; failure: Failure };
 
-export type HttpSend = (request: HttpRequest) => Promise<HttpOutcome>;
+/** Sends one request; `signal` abandons it (the engine closing). */
+export type HttpSend = (request: HttpRequest, options?: { signal?: AbortSignal }) => Promise<HttpOutcome>;
 
 export interface HttpClientOptions {
   /** Whole-request budget, connect to last byte. */
@@ -52,8 +53,9 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpSend {
   const maxBytes = options.maxResponseBytes ?? MAX_RESPONSE_BYTES;
   const userAgent = options.userAgent ?? 'TokenTray';
 
-  return async (request) => {
+  return async (request, sendOptions = {}) => {
     const controller = new AbortController();
+    const signal = sendOptions.signal ? AbortSignal.any([controller.signal, sendOptions.signal]) : controller.signal;
     let tooLarge = false;
     const init: OptionsInit = {
       method: request.method,
@@ -66,7 +68,7 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpSend {
       // Token responses are tiny; refusing compression keeps the size cap honest.
       decompress: false,
       responseType: 'text',
-      signal: controller.signal,
+      signal,
     };
     if (request.form) init.form = request.form;
     if (request.json !== undefined) init.json = request.json;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { PROVIDER_IDS } from './providers/index.ts';
+import { PROVIDER_IDS, PROVIDERS } from './providers/index.ts';
 import type { KeyValueStore, ProviderId, StoreIssue, TokenError } from './types.ts';
 
 /** Bumped whenever the stored shape changes; readers refuse shapes newer than they know. */
@@ -71,21 +71,36 @@ export function loadProfiles(store: KeyValueStore, now: number): LoadResult {
   }
   const profiles: StoredProfile[] = [];
   for (const record of records) {
-    const parsed = storedProfile.safeParse(record);
-    if (parsed.success) {
-      profiles.push(parsed.data as StoredProfile);
+    const problem = recordProblem(record);
+    if (problem === undefined) {
+      profiles.push(record as StoredProfile);
     } else {
-      quarantine(store, { reason: 'unreadable profile', at: now, data: record });
+      quarantine(store, { reason: problem, at: now, data: record });
       const name = typeof record?.name === 'string' ? ` "${record.name.slice(0, 100)}"` : '';
       issues.push({ kind: 'record_unreadable', detail: `A damaged profile${name} was set aside, not deleted.` });
     }
   }
-  if (issues.length > 0 || version === undefined) saveProfiles(store, profiles);
+  if (issues.length > 0) saveProfiles(store, profiles);
+  if (version === undefined) store.set(KEYS.version, SCHEMA_VERSION);
   return { profiles, issues };
 }
 
+/**
+ * Why a stored record cannot be used, or undefined. Beyond its shape, its options must be ones its
+ * provider knows and its token URL a URL: a record edited by hand or by another version must not
+ * make every later read of the profile throw.
+ */
+function recordProblem(record: unknown): string | undefined {
+  const parsed = storedProfile.safeParse(record);
+  if (!parsed.success) return 'unreadable profile';
+  const { provider, options, tokenUrl } = parsed.data;
+  if (!PROVIDERS[provider].optionsSchema.safeParse(options).success) return 'unknown provider options';
+  if (tokenUrl !== undefined && !URL.canParse(tokenUrl)) return 'unreadable token URL';
+  return undefined;
+}
+
+/** Writes every profile. The schema version is written once, when the store is first opened. */
 export function saveProfiles(store: KeyValueStore, profiles: readonly StoredProfile[]): void {
-  store.set(KEYS.version, SCHEMA_VERSION);
   store.set(KEYS.profiles, profiles);
 }
 

@@ -1,4 +1,4 @@
-import { existsSync, renameSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync } from 'node:fs';
 import type { StoreIssue } from './types.ts';
 
 export interface OpenedStore<S> {
@@ -12,16 +12,33 @@ export interface OpenedStore<S> {
  * for recovery and the app still starts. The caller reports `issue` to the user.
  */
 export function openStoreSafely<S>(open: () => S, filePath: string, now: number = Date.now()): OpenedStore<S> {
+  const moveAside = (why: string): OpenedStore<S> => {
+    const stamp = new Date(now).toISOString().replace(/[:.]/g, '-');
+    const movedTo = `${filePath}.corrupt-${stamp}`;
+    renameSync(filePath, movedTo);
+    return { store: open(), issue: { kind: 'file_moved_aside', detail: `${why} It was kept as ${movedTo}.` } };
+  };
+  // JSON that parses but is not an object (null, a list, a number) would be opened as an empty
+  // store and overwritten by the first save: say so and keep it instead.
+  const shape = topLevelShape(filePath);
+  if (shape !== undefined) return moveAside(`The settings file held ${shape} instead of settings.`);
   try {
     return { store: open() };
   } catch (error) {
     if (!existsSync(filePath)) throw error;
-    const stamp = new Date(now).toISOString().replace(/[:.]/g, '-');
-    const movedTo = `${filePath}.corrupt-${stamp}`;
-    renameSync(filePath, movedTo);
-    return {
-      store: open(),
-      issue: { kind: 'file_moved_aside', detail: `The settings file could not be read and was kept as ${movedTo}.` },
-    };
+    return moveAside('The settings file could not be read.');
   }
+}
+
+/** What a settings file that parses holds when it is not an object; undefined otherwise. */
+function topLevelShape(filePath: string): string | undefined {
+  let value: unknown;
+  try {
+    value = JSON.parse(readFileSync(filePath, 'utf8'));
+  } catch {
+    return undefined; // Missing or unparsable: the store's own open decides.
+  }
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'a list';
+  return typeof value === 'object' ? undefined : `a ${typeof value}`;
 }

@@ -24,16 +24,27 @@ export interface TokenServiceOptions {
   maxConcurrentRequests?: number;
   /** Source of backoff jitter, in [0, 1). */
   random?: () => number;
-  /** Token-state writes are batched for this long; profile edits are written at once. */
+  /**
+   * @deprecated Ignored. Every change is now on disk before the promise that reports it resolves;
+   * changes made together share one write.
+   */
   saveDelayMs?: number;
   /** The user's default refresh margin for profiles without their own; undefined = automatic. */
   defaultRefreshMarginMs?: () => number | undefined;
 }
 
+/**
+ * Every promise that confirms an edit or hands out a token resolves after the change is on disk.
+ * An edit the disk refuses is undone and rejects with StoreWriteError; token state the disk refuses
+ * stays in memory, is retried, and shows as a `write_failed` store issue.
+ */
 export interface TokenService {
   /** Saves a profile (keys encrypted) and starts fetching its first token. */
   addProfile(input: ProfileInput): Promise<ProfileView>;
-  /** Changes a profile; new keys, provider, URL or options discard the old token and refetch. */
+  /**
+   * Changes a profile; new keys, provider, URL or options discard the old token and refetch. A
+   * change of provider or of the token URL's origin needs both keys in the patch.
+   */
   updateProfile(id: string, patch: ProfilePatch): Promise<ProfileView>;
   removeProfile(id: string): Promise<void>;
   /** Every profile as a secret-free view, in the order they were added. */
@@ -51,8 +62,8 @@ export interface TokenService {
   /** Refreshes every profile that is due; call it on every tick and on resume. */
   checkDue(): Promise<void>;
   onChange(listener: (views: ProfileView[]) => void): () => void;
-  /** Problems found while loading the store, for the shell to show once. */
+  /** Problems found while loading the store, and a failing write while it lasts. */
   storeIssues(): StoreIssue[];
-  /** Waits for requests in flight, writes pending state and stops emitting. */
+  /** Abandons requests in flight, writes pending state and stops emitting; later calls share the first. */
   close(): Promise<void>;
 }

@@ -1,14 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import pLimit from 'p-limit';
-import { failure, UnknownProfileError } from './errors.ts';
+import { ProfileInputError, UnknownProfileError } from './errors.ts';
 import { createHttpClient } from './http-client.ts';
-import { apiKeyHint, cleanKey, cleanSettings } from './profile-input.ts';
+import { apiKeyHint, cleanKey, cleanSettings, endpointOrigin, tokenEndpoint } from './profile-input.ts';
 import { loadProfiles, type StoredProfile, saveProfiles } from './profile-store.ts';
 import { toView } from './profile-view.ts';
 import { PROVIDERS } from './providers/index.ts';
-import type { Credentials, ProviderContext, ProviderResult } from './providers/provider.ts';
-import { isDue, retryAtAfterFailure } from './refresh-policy.ts';
+import { isDue } from './refresh-policy.ts';
+import { createRefreshRunner } from './refresh-runner.ts';
 import { createSecretBox } from './secret-box.ts';
+import { createStoreWriter } from './store-writer.ts';
 import type { TokenService, TokenServiceOptions } from './token-service-api.ts';
 import type { Logger, ProfileStatus, ProfileView } from './types.ts';
 
@@ -20,32 +21,36 @@ export function createTokenService(options: TokenServiceOptions): TokenService {
   const now = options.now ?? Date.now;
   const log = options.logger ?? silentLogger;
   const send = typeof options.http === 'function' ? options.http : createHttpClient(options.http);
-  const limit = pLimit(options.maxConcurrentRequests ?? 4);
-  const saveDelayMs = options.saveDelayMs ?? 200;
 
   const loaded = loadProfiles(store, now());
   const records = new Map(loaded.profiles.map((p) => [p.id, p]));
-  const inflight = new Map<string, Promise<void>>();
-  /** Bumped when a profile's keys change or it is removed, so a stale result is dropped. */
-  const generations = new Map<string, number>();
   const listeners = new Set<(views: ProfileView[]) => void>();
   const lastStatuses = new Map<string, ProfileStatus>();
-  let saveTimer: ReturnType<typeof setTimeout> | undefined;
+  const shutdown = new AbortController();
+  let closing: Promise<void> | undefined;
   let closed = false;
 
   for (const issue of loaded.issues) log.warn('store problem', { kind: issue.kind });
-  const secrets = createSecretBox(cipher, log, () => saveSoon());
-
-  function saveNow(): void {
-    if (saveTimer) clearTimeout(saveTimer);
-    saveTimer = undefined;
-    saveProfiles(store, [...records.values()]);
-  }
-
-  function saveSoon(): void {
-    if (closed) saveNow();
-    else saveTimer ??= setTimeout(saveNow, saveDelayMs);
-  }
+  const writer = createStoreWriter({
+    write: () => saveProfiles(store, [...records.values()]),
+    onHealthChange: () => emit(),
+    logger: log,
+  });
+  /** Token state: a failed write keeps it in memory, is retried and shown as a store issue. */
+  const persist = () => writer.commit().catch(() => undefined);
+  const secrets = createSecretBox(cipher, log, () => void persist());
+  const runner = createRefreshRunner({
+    records,
+    secrets,
+    send,
+    limit: pLimit(options.maxConcurrentRequests ?? 4),
+    now,
+    log,
+    ...(options.random ? { random: options.random } : {}),
+    signal: shutdown.signal,
+    persist,
+    emit,
+  });
 
   function mustGet(id: string): StoredProfile {
     const record = records.get(id);
@@ -69,7 +74,7 @@ export function createTokenService(options: TokenServiceOptions): TokenService {
   }
 
   function viewOf(record: StoredProfile): ProfileView {
-    const view = toView(policyState(record), now(), inflight.has(record.id));
+    const view = toView(policyState(record), now(), runner.isRefreshing(record.id));
     if (record.refreshMarginMs === undefined) delete view.refreshMarginMs;
     return view;
   }
@@ -92,117 +97,44 @@ export function createTokenService(options: TokenServiceOptions): TokenService {
     }
   }
 
-  async function fetchToken(
-    record: Pick<StoredProfile, 'provider' | 'tokenUrl' | 'options'>,
-    credentials: Credentials,
-    force = false,
-  ) {
-    const provider = PROVIDERS[record.provider];
-    const context: ProviderContext = {
-      tokenUrl: record.tokenUrl ?? provider.defaultTokenUrl(record.options) ?? '',
-      options: record.options,
-      now: now(),
-      force,
-    };
-    const outcome = await limit(() => send(provider.buildRequest(credentials, context)));
-    const result: ProviderResult = outcome.ok
-      ? provider.interpret(outcome.response, credentials, context)
-      : { ok: false, failure: outcome.failure };
-    return result;
+  function assertOpen(): void {
+    if (closing) throw new Error('The token service is closed');
   }
 
-  async function runRefresh(id: string, force: boolean): Promise<void> {
-    const record = mustGet(id);
-    const generation = generations.get(id) ?? 0;
-    const stale = () => records.get(id) !== record || (generations.get(id) ?? 0) !== generation;
-
-    const credentials = await secrets.readCredentials(record);
-    if (stale()) return;
-    if (!credentials) {
-      record.needsCredentials = true;
-      record.lastError = { ...failure('credentials_unreadable'), at: now() };
-      record.retryAt = undefined;
-      log.warn('stored keys cannot be decrypted', { profile: id });
-      saveNow();
-      return;
+  /**
+   * Saves an edit before confirming it. When the disk refuses, the edit is undone in memory too,
+   * so what the user sees is what is saved, and the error reaches the caller.
+   */
+  async function commitEdit(undo: () => void): Promise<void> {
+    try {
+      await writer.commit();
+    } catch (error) {
+      undo();
+      emit();
+      throw error;
     }
-    const startedAt = now();
-    const result = await fetchToken(record, credentials, force);
-    if (stale()) return;
-    if (result.ok) {
-      const { accessToken, expiresInMs, expiresAt } = result.grant;
-      const value = await secrets.seal(accessToken);
-      if (stale()) return;
-      // Expiry counts from when the request left, so a slow answer never overstates the lifetime.
-      record.token = {
-        value,
-        obtainedAt: now(),
-        ...(expiresAt !== undefined
-          ? { expiresAt }
-          : expiresInMs === undefined
-            ? {}
-            : { expiresAt: startedAt + expiresInMs }),
-      };
-      const recovered = record.consecutiveFailures > 0;
-      record.consecutiveFailures = 0;
-      record.lastError = undefined;
-      record.retryAt = undefined;
-      log.info(recovered ? 'token refreshed after failures' : 'token refreshed', {
-        profile: id,
-        expiresAt: record.token.expiresAt,
-      });
-    } else {
-      const at = now();
-      record.consecutiveFailures += 1;
-      record.lastError = { ...result.failure, at };
-      record.retryAt = retryAtAfterFailure(at, record.consecutiveFailures, result.failure, options.random);
-      log.warn('token refresh failed', {
-        profile: id,
-        code: result.failure.code,
-        providerCode: result.failure.providerCode,
-        httpStatus: result.failure.httpStatus,
-        failures: record.consecutiveFailures,
-      });
-    }
-    saveSoon();
   }
 
   function refresh(id: string, refreshOptions: { force?: boolean } = {}): Promise<ProfileView> {
-    if (closed) return Promise.reject(new Error('The token service is closed'));
+    if (closing) return Promise.reject(new Error('The token service is closed'));
     const record = mustGet(id);
     const force =
       refreshOptions.force === true && PROVIDERS[record.provider].supportsForceRefresh?.(record.options) === true;
-    let running = inflight.get(id);
-    if (!running) {
-      running = runRefresh(id, force)
-        .catch((error: unknown) => {
-          log.error('refresh crashed', { profile: id, error: error instanceof Error ? error.name : 'unknown' });
-        })
-        .finally(() => {
-          inflight.delete(id);
-          emit();
-        });
-      inflight.set(id, running);
-      emit();
-    }
-    return running.then(() => {
-      const record = records.get(id);
-      if (!record) throw new UnknownProfileError(id);
-      return viewOf(record);
-    });
+    return runner.refresh(id, force).then(() => viewOf(mustGet(id)));
   }
 
   function startRefresh(id: string): void {
     refresh(id).catch(() => {
-      // Removed while fetching: nothing to report.
+      // Removed while fetching, or closing: nothing to report.
     });
   }
 
   return {
     async addProfile(input) {
+      assertOpen();
       const settings = cleanSettings(input, now());
-      const apiKey = cleanKey('apiKey', input.apiKey);
-      const secretKey = cleanKey('secretKey', input.secretKey);
+      const apiKey = cleanKey('apiKey', input.apiKey, settings.provider);
+      const secretKey = cleanKey('secretKey', input.secretKey, settings.provider);
       const record: StoredProfile = {
         id: randomUUID(),
         ...settings,
@@ -213,13 +145,16 @@ export function createTokenService(options: TokenServiceOptions): TokenService {
         consecutiveFailures: 0,
       };
       records.set(record.id, record);
-      saveNow();
+      await commitEdit(() => {
+        if (records.get(record.id) === record) records.delete(record.id);
+      });
       log.info('profile added', { profile: record.id, provider: record.provider });
       startRefresh(record.id);
       return viewOf(record);
     },
 
     async updateProfile(id, patch) {
+      assertOpen();
       const record = mustGet(id);
       const { refreshMarginMs, ...rest } = patch;
       const merged = { ...record, ...rest };
@@ -229,8 +164,17 @@ export function createTokenService(options: TokenServiceOptions): TokenService {
         { ...merged, tokenUrl: 'tokenUrl' in patch ? patch.tokenUrl : record.tokenUrl },
         now(),
       );
-      const apiKey = patch.apiKey === undefined ? undefined : cleanKey('apiKey', patch.apiKey);
-      const secretKey = patch.secretKey === undefined ? undefined : cleanKey('secretKey', patch.secretKey);
+      const apiKey = patch.apiKey === undefined ? undefined : cleanKey('apiKey', patch.apiKey, settings.provider);
+      const secretKey =
+        patch.secretKey === undefined ? undefined : cleanKey('secretKey', patch.secretKey, settings.provider);
+      // Stored keys only ever go where the user sent them: another server, or another provider,
+      // gets them only when the user types them again.
+      const newDestination =
+        settings.provider !== record.provider ||
+        endpointOrigin(tokenEndpoint(settings)) !== endpointOrigin(tokenEndpoint(record));
+      if (newDestination && (apiKey === undefined || secretKey === undefined)) {
+        throw new ProfileInputError(apiKey === undefined ? 'apiKey' : 'secretKey', 'keys_required_new_destination');
+      }
       const [encApiKey, encSecretKey] = await Promise.all([
         apiKey === undefined ? record.secrets.apiKey : secrets.seal(apiKey),
         secretKey === undefined ? record.secrets.secretKey : secrets.seal(secretKey),
@@ -248,7 +192,7 @@ export function createTokenService(options: TokenServiceOptions): TokenService {
       if (apiKey !== undefined) updated.apiKeyHint = apiKeyHint(apiKey);
       if (endpointChanged) {
         // The old token may belong to other keys or another server: start over.
-        generations.set(id, (generations.get(id) ?? 0) + 1);
+        runner.invalidate(id);
         updated.token = undefined;
         updated.lastError = undefined;
         updated.retryAt = undefined;
@@ -256,7 +200,9 @@ export function createTokenService(options: TokenServiceOptions): TokenService {
         updated.needsCredentials = false;
       }
       records.set(id, updated);
-      saveNow();
+      await commitEdit(() => {
+        if (records.get(id) === updated) records.set(id, record);
+      });
       log.info('profile updated', { profile: id, refetch: endpointChanged });
       if (endpointChanged) startRefresh(id);
       else emit();
@@ -264,10 +210,21 @@ export function createTokenService(options: TokenServiceOptions): TokenService {
     },
 
     async removeProfile(id) {
-      mustGet(id);
+      assertOpen();
+      const record = mustGet(id);
+      const order = [...records.keys()];
       records.delete(id);
-      generations.set(id, (generations.get(id) ?? 0) + 1);
-      saveNow();
+      runner.invalidate(id);
+      await commitEdit(() => {
+        // Put it back where it was, so the list keeps its order.
+        const current = new Map(records);
+        records.clear();
+        for (const key of order) {
+          const kept = key === id ? record : current.get(key);
+          if (kept) records.set(key, kept);
+        }
+        for (const [key, value] of current) if (!records.has(key)) records.set(key, value);
+      });
       log.info('profile removed', { profile: id });
       emit();
     },
@@ -290,12 +247,13 @@ export function createTokenService(options: TokenServiceOptions): TokenService {
     },
 
     async testCredentials(input) {
+      assertOpen();
       const settings = cleanSettings(input, now());
       const credentials = {
-        apiKey: cleanKey('apiKey', input.apiKey),
-        secretKey: cleanKey('secretKey', input.secretKey),
+        apiKey: cleanKey('apiKey', input.apiKey, settings.provider),
+        secretKey: cleanKey('secretKey', input.secretKey, settings.provider),
       };
-      const result = await fetchToken(settings, credentials);
+      const result = await runner.fetchToken(settings, credentials);
       if (!result.ok) return { ok: false, error: { ...result.failure, at: now() } };
       const { expiresInMs, expiresAt } = result.grant;
       const lifetime = expiresAt === undefined ? expiresInMs : expiresAt - now();
@@ -303,9 +261,9 @@ export function createTokenService(options: TokenServiceOptions): TokenService {
     },
 
     async checkDue() {
-      if (closed) return;
+      if (closing) return;
       const at = now();
-      const due = [...records.values()].filter((r) => !inflight.has(r.id) && isDue(policyState(r), at));
+      const due = [...records.values()].filter((r) => !runner.isRefreshing(r.id) && isDue(policyState(r), at));
       const statusChanged = [...records.values()].some((r) => lastStatuses.get(r.id) !== viewOf(r).status);
       if (due.length === 0) {
         if (statusChanged) emit();
@@ -319,14 +277,21 @@ export function createTokenService(options: TokenServiceOptions): TokenService {
       return () => listeners.delete(listener);
     },
 
-    storeIssues: () => [...loaded.issues],
+    storeIssues() {
+      const failing = writer.issue();
+      return failing ? [...loaded.issues, failing] : [...loaded.issues];
+    },
 
-    async close() {
-      if (closed) return;
-      await Promise.all([...inflight.values()]);
-      closed = true;
-      listeners.clear();
-      if (saveTimer) saveNow();
+    close() {
+      closing ??= (async () => {
+        // Requests in flight are abandoned, not awaited: quitting must not wait on a slow server.
+        shutdown.abort();
+        await runner.settle();
+        closed = true;
+        listeners.clear();
+        writer.flush();
+      })();
+      return closing;
     },
   };
 }

@@ -102,7 +102,8 @@ export type ProfilePatch = Omit<Partial<ProfileInput>, 'refreshMarginMs'> & { re
 
 /** Something the engine found wrong with the store while loading; the shell tells the user. */
 export interface StoreIssue {
-  kind: 'file_moved_aside' | 'record_unreadable' | 'unknown_schema';
+  /** `write_failed` lasts while saving fails (its detail is the system's code: ENOSPC, EACCES...). */
+  kind: 'file_moved_aside' | 'record_unreadable' | 'unknown_schema' | 'write_failed';
   detail: string;
 }
 

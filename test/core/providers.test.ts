@@ -56,6 +56,37 @@ describe('Baidu legacy OAuth answers', () => {
     expect(interpret(response)).toMatchObject({ ok: false, failure: { code, messageKey, retryable } });
   });
 
+  it.each([
+    ['a space', 'ab cd'],
+    ['a double quote', 'ab"cd'],
+    ['a single quote', "ab'cd"],
+    ['a semicolon', 'ab;cd'],
+    ['a dollar sign', 'ab$(reboot)'],
+    ['an angle bracket', 'ab<script>'],
+    ['a backslash', 'ab\\cd'],
+    ['a percent sign', 'ab%0Acd'],
+    ['a non-ASCII letter', 'abcdé'],
+    ['a zero-width space', 'ab\u200bcd'],
+    ['padding in the middle', 'ab=cd'],
+  ])('refuses a token with %s: only RFC 6750 b64token characters go into headers and shells', (_label, token) => {
+    expect(interpret(reply(200, { access_token: token, expires_in: 2592000 }))).toMatchObject({
+      ok: false,
+      failure: { code: 'bad_response' },
+    });
+  });
+
+  it.each([
+    ['Baidu', '24.6c5e1ff107f0e8bcef8c46d3424a0e78.2592000.1485516651.282335-8574074'],
+    ['IAM', 'bce-v3/ALTAK-kEOuJjRbJkWtTGfOwgX3a/6d2b8f0d2e4a4c1f9b7e5d3c1a0f8e6d'],
+    ['JWT', 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJjIn0.c2ln-_~+/'],
+    ['base64 with padding', 'QUJDRA=='],
+  ])('accepts a %s-shaped token', (_label, token) => {
+    expect(interpret(reply(200, { access_token: token, expires_in: 2592000 }))).toMatchObject({
+      ok: true,
+      grant: { accessToken: token },
+    });
+  });
+
   it('succeeds on access_token whatever else is there, with the 30-day lifetime', () => {
     const result = interpret(
       reply(200, { access_token: '24.abc.2592000.1.2-3', expires_in: 2592000, scope: 'x', session_key: 'y' }),

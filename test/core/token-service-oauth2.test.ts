@@ -25,6 +25,20 @@ describe('generic OAuth 2.0 client credentials, end to end', () => {
     expect(await fx.service.getToken(id)).toBe(fx.server.issued[0]);
   });
 
+  it.each(['basic', 'post'] as const)(
+    'keeps the inner spaces of a client secret with client_secret_%s (VSCHAR)',
+    async (auth) => {
+      fx = await createEngineFixture({ clients: { 'peer client': 'peer secret/+=' } });
+      const { id } = await fx.service.addProfile({
+        ...input(fx.server.oauthUrl, { auth }),
+        apiKey: ' peer client ',
+        secretKey: '  peer secret/+=\n',
+      });
+      expect((await fx.service.refresh(id)).status).toBe('valid');
+      expect(await fx.service.getToken(id)).toBe(fx.server.issued[0]);
+    },
+  );
+
   it('explains a refused scope as not permitted', async () => {
     fx = await createEngineFixture();
     const { id } = await fx.service.addProfile(input(fx.server.oauthUrl, { scope: 'forbidden' }));

@@ -1,7 +1,8 @@
-import { readFileSync, statSync } from 'node:fs';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DAY, ProfileInputError, type ProfileView } from '../../main/core/index.ts';
 import { API_KEY, createEngineFixture, type EngineFixture, SECRET_KEY } from '../support/engine-fixture.ts';
+import { startFakeTokenServer } from '../support/fake-token-server.ts';
 
 let fx: EngineFixture;
 beforeEach(async () => {
@@ -61,6 +62,15 @@ describe('profiles', () => {
       [{ provider: 'nope' }, 'provider', 'input.provider_unknown'],
       [{ tokenUrl: 'ftp://example.com/token' }, 'tokenUrl', 'input.token_url_invalid'],
       [{ tokenUrl: 'https://user:pw@example.com/token' }, 'tokenUrl', 'input.token_url_invalid'],
+      [{ tokenUrl: 'http://aip.baidubce.com/oauth/2.0/token' }, 'tokenUrl', 'input.token_url_insecure'],
+      [{ tokenUrl: 'http://10.0.0.7:8080/token' }, 'tokenUrl', 'input.token_url_insecure'],
+      [{ tokenUrl: 'http://localhost.evil.example/token' }, 'tokenUrl', 'input.token_url_insecure'],
+      [{ name: 'ERNIE \u202eved' }, 'name', 'input.name_invalid_chars'],
+      [{ name: 'two\nlines' }, 'name', 'input.name_invalid_chars'],
+      [{ name: 'bell\u0007' }, 'name', 'input.name_invalid_chars'],
+      [{ name: 'para\u2029graph' }, 'name', 'input.name_invalid_chars'],
+      [{ apiKey: 'test-api\u200b-key-0001' }, 'apiKey', 'input.key_invisible_chars'],
+      [{ secretKey: 'test-secret key-0001' }, 'secretKey', 'input.key_spaces'],
       [{ cron: 'every day' }, 'cron', 'input.cron_invalid'],
       [{ cron: '* * * * *' }, 'cron', 'input.cron_too_often'],
       [{ refreshMarginMs: -1 }, 'refreshMarginMs', 'input.margin_invalid'],
@@ -99,6 +109,68 @@ describe('profiles', () => {
     });
     await offline.refresh(id);
     expect(seen).toEqual(['https://aip.baidubce.com/oauth/2.0/token']);
+  });
+
+  it('accepts plain http:// only on this computer, and names with emoji joiners', async () => {
+    for (const tokenUrl of ['http://localhost:9/t', 'http://127.0.0.1:9/t', 'http://[::1]:9/t']) {
+      expect((await fx.service.addProfile(fx.baiduInput({ tokenUrl }))).tokenUrl).toBe(tokenUrl);
+    }
+    const named = await fx.service.addProfile(fx.baiduInput({ name: '开发 👩‍💻' }));
+    expect(named.name).toBe('开发 👩‍💻');
+  });
+
+  it('sends nothing to a plain http:// URL on another host saved by an older version', async () => {
+    const { id } = await fx.service.addProfile(fx.baiduInput());
+    await fx.service.close();
+    const data = JSON.parse(readFileSync(fx.temp.filePath, 'utf8'));
+    data.profiles[0].tokenUrl = 'http://aip.baidubce.com/oauth/2.0/token';
+    writeFileSync(fx.temp.filePath, JSON.stringify(data));
+    const seen: string[] = [];
+    const service = await fx.restart({
+      http: async (request) => {
+        seen.push(request.url);
+        return {
+          ok: false,
+          failure: { code: 'network_error', messageKey: 'network_error', message: '', retryable: true },
+        };
+      },
+    });
+    const view = await service.refresh(id);
+    expect(seen).toEqual([]);
+    expect(view.error).toMatchObject({
+      code: 'invalid_request',
+      messageKey: 'invalid_request_insecure_url',
+      retryable: false,
+    });
+  });
+
+  it('keeps the stored keys away from a new token URL host until both are typed again', async () => {
+    const { id } = await fx.service.addProfile(fx.baiduInput());
+    await fx.service.refresh(id);
+    const elsewhere = await startFakeTokenServer({ clients: { [API_KEY]: SECRET_KEY } });
+    try {
+      for (const patch of [
+        { tokenUrl: elsewhere.baiduUrl },
+        { tokenUrl: elsewhere.baiduUrl, apiKey: API_KEY },
+        { provider: 'oauth2' as const, tokenUrl: fx.server.oauthUrl },
+        { tokenUrl: '' },
+      ]) {
+        const error = await fx.service.updateProfile(id, patch).catch((e: unknown) => e);
+        expect(error, JSON.stringify(patch)).toMatchObject({ messageKey: 'input.keys_required_new_destination' });
+      }
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(elsewhere.requests).toHaveLength(0);
+      expect(fx.service.getProfile(id)?.tokenUrl).toBe(fx.server.baiduUrl);
+
+      // Same server, another path: the keys already go there.
+      const samePlace = await fx.service.updateProfile(id, { tokenUrl: `${fx.server.base}/oauth/2.0/token?x=1` });
+      expect(samePlace.tokenUrl).toBe(`${fx.server.base}/oauth/2.0/token?x=1`);
+      await fx.service.updateProfile(id, { tokenUrl: elsewhere.baiduUrl, apiKey: API_KEY, secretKey: SECRET_KEY });
+      expect((await fx.service.refresh(id)).status).toBe('valid');
+      expect(elsewhere.requests).toHaveLength(1);
+    } finally {
+      await elsewhere.close();
+    }
   });
 
   it('lists views that hold no key, secret or token, only a short key hint', async () => {

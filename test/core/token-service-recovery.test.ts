@@ -44,6 +44,46 @@ describe('recovering from damage', () => {
     expect(saved.quarantine[0]).toMatchObject({ reason: 'unreadable profile', data: { id: 'broken' } });
   });
 
+  it.each([
+    ['WeChat', { provider: 'wechat', options: { endpoint: 'sideways' } }],
+    ['OAuth 2.0', { provider: 'oauth2', tokenUrl: 'https://auth.example/token', options: { auth: 'digest' } }],
+    ['Baidu IAM', { provider: 'baidu-iam', options: { expireInSeconds: 'a day' } }],
+    ['DingTalk', { provider: 'dingtalk', options: { api: 'v3' } }],
+    ['Feishu', { provider: 'feishu', options: { region: 'mars', extra: true } }],
+    ['a token URL that is not a URL', { provider: 'baidu', tokenUrl: 'not a url', options: {} }],
+  ])('sets aside a %s record whose options its provider does not know, and keeps working', async (_label, bad) => {
+    const good = await fx.service.addProfile(fx.baiduInput({ name: 'healthy' }));
+    await fx.service.refresh(good.id);
+    await fx.service.close();
+    const data = JSON.parse(readFileSync(fx.temp.filePath, 'utf8'));
+    data.profiles.push({ ...data.profiles[0], id: 'odd', name: 'odd one', tokenUrl: undefined, ...bad });
+    writeFileSync(fx.temp.filePath, JSON.stringify(data));
+
+    const service = await fx.restart();
+    expect(service.listProfiles().map((v) => v.name)).toEqual(['healthy']);
+    await service.checkDue();
+    expect(service.storeIssues()).toEqual([
+      { kind: 'record_unreadable', detail: 'A damaged profile "odd one" was set aside, not deleted.' },
+    ]);
+    const saved = JSON.parse(readFileSync(fx.temp.filePath, 'utf8'));
+    expect(saved.quarantine[0].data).toMatchObject({ id: 'odd', ...bad });
+  });
+
+  it.each([
+    ['null', 'null'],
+    ['a list', '[{"id":"x"}]'],
+    ['a string', '"profiles"'],
+    ['a number', '42'],
+  ])('reports a settings file holding %s instead of opening it as empty, and keeps it', async (shape, text) => {
+    await fx.service.close();
+    writeFileSync(fx.temp.filePath, text);
+    const opened = fx.temp.open();
+    expect(opened.issue).toMatchObject({ kind: 'file_moved_aside' });
+    expect(opened.issue?.detail).toContain(`held ${shape} instead of settings`);
+    const kept = readdirSync(fx.temp.dir).filter((name) => name.includes('.corrupt-'));
+    expect(readFileSync(join(fx.temp.dir, kept[0] ?? ''), 'utf8')).toBe(text);
+  });
+
   it('does not empty a store written by a newer TokenTray: it sets the profiles aside', async () => {
     await fx.service.addProfile(fx.baiduInput());
     await fx.service.close();

@@ -26,6 +26,7 @@ function formEncode(value: string): string {
 export const oauth2Provider: TokenProvider = {
   id: 'oauth2',
   optionsSchema,
+  keysMayContainSpaces: true,
   defaultTokenUrl: () => undefined,
   // The resource server is not known; the token server's origin is the best honest guess.
   usage: ({ tokenUrl }) => ({

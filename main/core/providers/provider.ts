@@ -50,6 +50,8 @@ export interface TokenProvider {
    * Feishu): refreshing earlier gains nothing, so the refresh margin is capped to this.
    */
   refreshWindowMs?(options: Record<string, unknown>): number | undefined;
+  /** Whether keys may hold inner spaces (OAuth 2.0: VSCHAR, RFC 6749 Appendix A); else a space is a paste error. */
+  keysMayContainSpaces?: boolean;
   /** Whether the user may ask for a brand-new token that revokes the current one. */
   supportsForceRefresh?(options: Record<string, unknown>): boolean;
   /** Validates and fills defaults of the profile's `options`. */
@@ -62,11 +64,18 @@ export interface TokenProvider {
 const MAX_TOKEN_LENGTH = 64 * 1024;
 const MAX_LIFETIME_S = 10 * 365 * 24 * 3600;
 
-/** Reads a token field: an opaque string that must survive being pasted into a header. */
+/**
+ * RFC 6750 §2.1 b64token: the only characters a bearer token may hold (JWT dots, Baidu's
+ * `24.…-…`, IAM's `bce-v3/…` included). Anything else cannot be pasted safely into a header, a
+ * URL or a shell line, so it is not a token.
+ */
+const B64TOKEN = /^[A-Za-z0-9\-._~+/]+=*$/;
+
+/** Reads a token field: an opaque string of b64token characters. */
 export function readToken(value: unknown): string | undefined {
   if (typeof value !== 'string') return undefined;
   if (value.length === 0 || value.length > MAX_TOKEN_LENGTH) return undefined;
-  return /[\s\p{Cc}]/u.test(value) ? undefined : value;
+  return B64TOKEN.test(value) ? value : undefined;
 }
 
 /** Reads a lifetime in seconds sent as a JSON number or a numeric string. */

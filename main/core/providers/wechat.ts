@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
 import { interpretAnswer, type TokenProvider } from './provider.ts';
 
@@ -33,10 +34,15 @@ const ERRORS = {
   '-1': 'server_error',
 } as const;
 
-/** The caller's IP, when WeChat names it ("invalid ip 1.2.3.4 ipv6 ::ffff:1.2.3.4, not in whitelist"). */
+/**
+ * The caller's IP, when WeChat names it ("invalid ip 1.2.3.4 ipv6 ::ffff:1.2.3.4, not in whitelist").
+ * Only a real address counts: a server that echoes something else there (a hex AppSecret looks
+ * like the characters of an IPv6 address) must not have it shown as "the IP to whitelist".
+ */
 export function ipFromMessage(message: unknown): string | undefined {
   const match = /invalid ip ([0-9a-fA-F.:]+)/i.exec(String(message ?? ''));
-  return match?.[1];
+  const candidate = match?.[1]?.replace(/[.:]+$/, '');
+  return candidate && isIP(candidate) !== 0 ? candidate : undefined;
 }
 
 /** WeChat Official Account / Mini Program access_token. */

@@ -1,0 +1,154 @@
+import type { LimitFunction } from 'p-limit';
+import { type Failure, failure, scrubFailure, UnknownProfileError } from './errors.ts';
+import type { HttpSend } from './http-client.ts';
+import { insecureTokenUrl, tokenEndpoint } from './profile-input.ts';
+import type { StoredProfile } from './profile-store.ts';
+import { PROVIDERS } from './providers/index.ts';
+import type { Credentials, ProviderContext, ProviderResult } from './providers/provider.ts';
+import { retryAtAfterFailure } from './refresh-policy.ts';
+import type { createSecretBox } from './secret-box.ts';
+import type { Logger } from './types.ts';
+
+export interface RefreshRunnerDeps {
+  records: Map<string, StoredProfile>;
+  secrets: ReturnType<typeof createSecretBox>;
+  send: HttpSend;
+  limit: LimitFunction;
+  now(): number;
+  log: Logger;
+  random?: () => number;
+  /** Aborted when the engine closes: requests in flight stop at once. */
+  signal: AbortSignal;
+  /** Writes the store; resolves when the change is on disk or the failure is recorded. */
+  persist(): Promise<void>;
+  /** Tells listeners that views changed. */
+  emit(): void;
+}
+
+type FetchTarget = Pick<StoredProfile, 'provider' | 'tokenUrl' | 'options'>;
+
+/**
+ * Fetching tokens: one request per profile at a time (concurrent callers share it), results that
+ * arrive after the profile changed are dropped, failures back off, and nothing resolves before
+ * what it changed is saved.
+ */
+export function createRefreshRunner(deps: RefreshRunnerDeps) {
+  const { records, secrets, log } = deps;
+  const inflight = new Map<string, Promise<void>>();
+  /** Bumped when a profile's keys or endpoint change or it is removed, so a stale result is dropped. */
+  const generations = new Map<string, number>();
+
+  /** One token request, its answer read by the provider and scrubbed of the keys it was sent with. */
+  async function fetchToken(record: FetchTarget, credentials: Credentials, force = false): Promise<ProviderResult> {
+    const provider = PROVIDERS[record.provider];
+    const context: ProviderContext = {
+      tokenUrl: tokenEndpoint(record),
+      options: record.options,
+      now: deps.now(),
+      force,
+    };
+    // Profiles saved by older versions may still hold a plain http:// URL to another host.
+    if (!URL.canParse(context.tokenUrl) || insecureTokenUrl(new URL(context.tokenUrl))) {
+      return { ok: false, failure: failure('invalid_request', { messageKey: 'invalid_request_insecure_url' }) };
+    }
+    const outcome = await deps.limit(() =>
+      deps.signal.aborted
+        ? { ok: false as const, failure: failure('network_error') }
+        : deps.send(provider.buildRequest(credentials, context), { signal: deps.signal }),
+    );
+    const result: ProviderResult = outcome.ok
+      ? provider.interpret(outcome.response, credentials, context)
+      : { ok: false, failure: outcome.failure };
+    return result.ok ? result : { ok: false, failure: scrubFailure(result.failure, secretsOf(credentials)) };
+  }
+
+  const secretsOf = (credentials: Credentials) => [credentials.apiKey, credentials.secretKey];
+
+  function recordFailure(record: StoredProfile, result: Failure): void {
+    const at = deps.now();
+    record.consecutiveFailures += 1;
+    record.lastError = { ...result, at };
+    record.retryAt = retryAtAfterFailure(at, record.consecutiveFailures, result, deps.random);
+    log.warn('token refresh failed', {
+      profile: record.id,
+      code: result.code,
+      providerCode: result.providerCode,
+      httpStatus: result.httpStatus,
+      failures: record.consecutiveFailures,
+    });
+  }
+
+  async function runRefresh(id: string, force: boolean): Promise<void> {
+    const record = records.get(id);
+    if (!record) throw new UnknownProfileError(id);
+    const generation = generations.get(id) ?? 0;
+    const stale = () => deps.signal.aborted || records.get(id) !== record || (generations.get(id) ?? 0) !== generation;
+
+    const credentials = await secrets.readCredentials(record);
+    if (stale()) return;
+    if (!credentials) {
+      record.needsCredentials = true;
+      record.lastError = { ...failure('credentials_unreadable'), at: deps.now() };
+      record.retryAt = undefined;
+      log.warn('stored keys cannot be decrypted', { profile: id });
+      await deps.persist();
+      return;
+    }
+    const startedAt = deps.now();
+    const result = await fetchToken(record, credentials, force);
+    if (stale()) return;
+    if (result.ok) {
+      const { accessToken, expiresInMs, expiresAt } = result.grant;
+      const value = await secrets.seal(accessToken);
+      if (stale()) return;
+      // Expiry counts from when the request left, so a slow answer never overstates the lifetime.
+      const expiry = expiresAt ?? (expiresInMs === undefined ? undefined : startedAt + expiresInMs);
+      record.token = { value, obtainedAt: deps.now(), ...(expiry === undefined ? {} : { expiresAt: expiry }) };
+      const recovered = record.consecutiveFailures > 0;
+      record.consecutiveFailures = 0;
+      record.lastError = undefined;
+      record.retryAt = undefined;
+      log.info(recovered ? 'token refreshed after failures' : 'token refreshed', {
+        profile: id,
+        expiresAt: record.token.expiresAt,
+      });
+    } else {
+      recordFailure(record, result.failure);
+    }
+    // A token is handed out only once it is saved: a lost token would be fetched again after a
+    // restart, and for WeChat's classic endpoint that revokes the one the user just copied.
+    await deps.persist();
+  }
+
+  /** Fetches now, sharing a request already in flight; resolves once the outcome is saved. */
+  function refresh(id: string, force: boolean): Promise<void> {
+    let running = inflight.get(id);
+    if (!running) {
+      running = runRefresh(id, force)
+        .catch((error: unknown) => {
+          log.error('refresh crashed', { profile: id, error: error instanceof Error ? error.name : 'unknown' });
+        })
+        .finally(() => {
+          inflight.delete(id);
+          deps.emit();
+        });
+      inflight.set(id, running);
+      deps.emit();
+    }
+    return running;
+  }
+
+  return {
+    fetchToken,
+    refresh,
+    isRefreshing: (id: string) => inflight.has(id),
+    /** Makes any result still on its way for this profile stale (new keys, new endpoint, removed). */
+    invalidate(id: string): void {
+      generations.set(id, (generations.get(id) ?? 0) + 1);
+    },
+    /** Waits until no request is in flight. */
+    async settle(): Promise<void> {
+      while (inflight.size > 0) await Promise.all([...inflight.values()]);
+    },
+  };
+}

@@ -1,0 +1,64 @@
+import { fork } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createAesGcmCipher } from '../support/aes-gcm-cipher.ts';
+import { type FakeTokenServer, startFakeTokenServer } from '../support/fake-token-server.ts';
+
+const CHILD = join(import.meta.dirname, '../support/durability-child.ts');
+const TRIALS = 12;
+
+let server: FakeTokenServer;
+beforeAll(async () => {
+  server = await startFakeTokenServer();
+});
+afterAll(async () => {
+  await server.close();
+});
+
+/** Runs the engine in a child, kills it with SIGKILL mid-work, returns what it acknowledged and what is on disk. */
+async function killedMidWork(killAfterMs: number) {
+  const dir = mkdtempSync(join(tmpdir(), 'tokentray-kill-'));
+  const key = randomBytes(32);
+  const acknowledged = new Map<string, string>();
+  const child = fork(CHILD, [dir, key.toString('hex'), server.baiduUrl, '4'], { stdio: 'ignore' });
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  await new Promise<void>((resolve) => {
+    child.on('message', (message: { type: string; id: string; token: string }) => {
+      if (message.type === 'ready') setTimeout(() => resolve(), killAfterMs);
+      if (message.type === 'acknowledged') acknowledged.set(message.id, message.token);
+    });
+  });
+  child.kill('SIGKILL');
+  await exited;
+  const stored = JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8')) as {
+    profiles: { id: string; token?: { value: string } }[];
+  };
+  const cipher = createAesGcmCipher(key);
+  const onDisk = new Map<string, string>();
+  for (const profile of stored.profiles) {
+    if (profile.token) onDisk.set(profile.id, await cipher.decrypt(profile.token.value));
+  }
+  rmSync(dir, { recursive: true, force: true });
+  return { acknowledged, onDisk };
+}
+
+describe('durability', () => {
+  it('loses no token it has handed out when the process is killed at any moment', async () => {
+    let checked = 0;
+    const lost: string[] = [];
+    for (let trial = 0; trial < TRIALS; trial++) {
+      const { acknowledged, onDisk } = await killedMidWork(10 + Math.floor(Math.random() * 150));
+      for (const [id, token] of acknowledged) {
+        checked += 1;
+        // The file may hold a newer token than the last one acknowledged, never an older one.
+        const saved = onDisk.get(id);
+        if (saved === undefined || server.issued.indexOf(saved) < server.issued.indexOf(token)) lost.push(token);
+      }
+    }
+    expect(checked).toBeGreaterThan(TRIALS);
+    expect(lost).toEqual([]);
+  }, 60_000);
+});
