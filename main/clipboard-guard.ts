@@ -64,8 +64,6 @@ export function createClipboardGuard<Item>(deps: ClipboardGuardDeps<Item>) {
   return {
     /** Copies `text`; `clearAfterMs` 0 leaves it there. */
     async copy(text: string, clearAfterMs: number): Promise<void> {
-      if (timer) clearTimeout(timer);
-      timer = undefined;
       try {
         await deps.clipboard.write([deps.makeItem({ 'text/plain': text, ...concealedFormats(deps.platform) })]);
       } catch (error) {
@@ -73,8 +71,11 @@ export function createClipboardGuard<Item>(deps: ClipboardGuardDeps<Item>) {
         deps.logger.warn('concealed clipboard write failed, writing plain text', {
           error: error instanceof Error ? error.name : 'unknown',
         });
+        // If this fails too, nothing was copied: the previous token keeps its scheduled clear.
         await deps.clipboard.writeText(text);
       }
+      if (timer) clearTimeout(timer);
+      timer = undefined;
       written = text;
       if (clearAfterMs > 0) {
         timer = setTimeout(() => {

@@ -2,7 +2,14 @@ import { AppError } from './app-error.ts';
 import type { createClipboardGuard } from './clipboard-guard.ts';
 import { formatToken } from './copy-formats.ts';
 import { type TokenService, UnknownProfileError } from './core/index.ts';
-import type { AppEnvironment, CopyFormat, CopyResult, RevealResult, Settings } from './ipc-contract.ts';
+import {
+  type AppEnvironment,
+  type CopyFormat,
+  type CopyResult,
+  copyFormatsFor,
+  type RevealResult,
+  type Settings,
+} from './ipc-contract.ts';
 import type { InvokeHandlers } from './ipc-guard.ts';
 import type { Redactor } from './log-redaction.ts';
 import type { SettingsStore } from './settings.ts';
@@ -15,6 +22,8 @@ export interface CommandDeps {
   settings: SettingsStore;
   clipboard: Pick<ReturnType<typeof createClipboardGuard>, 'copy'>;
   redactor: Redactor;
+  /** Which copy formats are offered depends on the platform's shells. */
+  platform: NodeJS.Platform;
   environment(): Promise<AppEnvironment>;
   /** Applies side effects of changed settings (login item, language, tray). */
   settingsChanged(previous: Settings, next: Settings): Promise<void>;
@@ -36,6 +45,9 @@ export function createCommands(deps: CommandDeps) {
   }
 
   async function copy(id: string, format: CopyFormat): Promise<CopyResult> {
+    const offered = service.getProfile(id);
+    if (!offered) throw new UnknownProfileError(id);
+    if (!copyFormatsFor(offered.usage, deps.platform).includes(format)) throw new AppError('format_unsupported');
     const token = await tokenFor(id);
     const view = service.getProfile(id);
     if (!view) throw new UnknownProfileError(id);
@@ -51,7 +63,13 @@ export function createCommands(deps: CommandDeps) {
   async function setSettings(patch: Partial<Settings>): Promise<Settings> {
     const previous = deps.settings.get();
     const next = deps.settings.update(patch);
-    await deps.settingsChanged(previous, next);
+    try {
+      await deps.settingsChanged(previous, next);
+    } catch (error) {
+      // The change could not take effect (start at login refused): do not pretend it did.
+      deps.settings.update(previous);
+      throw error;
+    }
     return next;
   }
 

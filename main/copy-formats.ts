@@ -1,9 +1,77 @@
-import { PROVIDERS } from './core/index.ts';
+import { PROVIDERS, type TokenUsage } from './core/index.ts';
 import type { CopyFormat } from './ipc-contract.ts';
 
-/** Quotes a value for a POSIX shell: the token is opaque and may hold anything. */
+/** Quotes a value for a POSIX shell: everything between single quotes is literal but `'` itself. */
 function shellQuote(value: string): string {
   return `'${value.replace(/'/g, `'\\''`)}'`;
+}
+
+/**
+ * Quotes a value for PowerShell: in a single-quoted string only a quote is special, and
+ * PowerShell also takes the typographic quotes ‘ ’ ‚ ‛ as quotes, so each is doubled.
+ */
+function powershellQuote(value: string): string {
+  return `'${value.replace(/['\u2018\u2019\u201A\u201B]/g, '$&$&')}'`;
+}
+
+/** JSON with every non-ASCII character escaped, so no shell or console code page can mangle it. */
+function asciiJson(value: unknown): string {
+  return JSON.stringify(value).replace(
+    /[\u007f-\uffff]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
+}
+
+interface Request {
+  method: 'GET' | 'POST';
+  url: string;
+  headers: [string, string][];
+  json?: unknown;
+}
+
+/** The header the provider's APIs read the token from: Authorization, or one of their own. */
+function tokenHeader(usage: TokenUsage, token: string): [string, string] {
+  return usage.style === 'header' && usage.headerName
+    ? [usage.headerName, token]
+    : ['Authorization', `Bearer ${token}`];
+}
+
+/** The example request of the provider's usage, with the token where its APIs read it. */
+function exampleRequest(usage: TokenUsage, token: string): Request {
+  const { method, url, json } = usage.example;
+  if (usage.style !== 'query') return { method, url, headers: [tokenHeader(usage, token)], json };
+  const target = new URL(url);
+  target.searchParams.set(usage.queryName ?? 'access_token', token);
+  return { method, url: target.toString(), headers: [], json };
+}
+
+function curlLine(request: Request): string {
+  const parts = ['curl'];
+  if (request.method !== 'GET') parts.push('-X', request.method);
+  parts.push(shellQuote(request.url));
+  for (const [name, value] of request.headers) parts.push('-H', shellQuote(`${name}: ${value}`));
+  if (request.json !== undefined) {
+    parts.push('-H', shellQuote('Content-Type: application/json'), '-d', shellQuote(JSON.stringify(request.json)));
+  }
+  return parts.join(' ');
+}
+
+/**
+ * Invoke-RestMethod rather than curl.exe: Windows PowerShell 5.1 strips the double quotes of JSON
+ * passed to native programs, and `curl` there is an alias of Invoke-WebRequest anyway.
+ */
+function powershellLine(request: Request): string {
+  const parts = ['Invoke-RestMethod', '-Method', request.method === 'GET' ? 'Get' : 'Post'];
+  parts.push('-Uri', powershellQuote(request.url));
+  if (request.headers.length > 0) {
+    const entries = request.headers.map(([name, value]) => `${powershellQuote(name)} = ${powershellQuote(value)}`);
+    parts.push('-Headers', `@{ ${entries.join('; ')} }`);
+  }
+  if (request.json !== undefined) {
+    parts.push('-ContentType', powershellQuote('application/json; charset=utf-8'));
+    parts.push('-Body', powershellQuote(asciiJson(request.json)));
+  }
+  return parts.join(' ');
 }
 
 /** What goes on the clipboard for each copy format, as this provider's APIs expect it. */
@@ -13,31 +81,16 @@ export function formatToken(
   format: CopyFormat,
 ): string {
   const usage = PROVIDERS[profile.provider].usage(profile);
-  const queryName = usage.queryName ?? 'access_token';
-  const header =
-    usage.style === 'header' && usage.headerName ? `${usage.headerName}: ${token}` : `Authorization: Bearer ${token}`;
   switch (format) {
     case 'raw':
       return token;
     case 'header':
-      return header;
+      return tokenHeader(usage, token).join(': ');
     case 'url':
-      return `${queryName}=${encodeURIComponent(token)}`;
-    case 'curl': {
-      const { method, url, json } = usage.example;
-      const parts = ['curl'];
-      if (method !== 'GET') parts.push('-X', method);
-      if (usage.style === 'query') {
-        const target = new URL(url);
-        target.searchParams.set(queryName, token);
-        parts.push(shellQuote(target.toString()));
-      } else {
-        parts.push(shellQuote(url), '-H', shellQuote(header));
-      }
-      if (json !== undefined) {
-        parts.push('-H', shellQuote('Content-Type: application/json'), '-d', shellQuote(JSON.stringify(json)));
-      }
-      return parts.join(' ');
-    }
+      return `${usage.queryName ?? 'access_token'}=${encodeURIComponent(token)}`;
+    case 'curl':
+      return curlLine(exampleRequest(usage, token));
+    case 'powershell':
+      return powershellLine(exampleRequest(usage, token));
   }
 }

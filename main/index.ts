@@ -1,10 +1,11 @@
 /**
  * Composition root: the only module that loads Electron. Everything it wires is a thin adapter
- * or pure logic that takes its Electron pieces as parameters, and is tested that way.
+ * or pure logic that takes its Electron pieces as parameters, and is tested that way; this file
+ * itself is run by the headless boot test (test/boot/) under a stand-in `electron`.
  */
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import {
   app,
   BrowserWindow,
@@ -15,19 +16,22 @@ import {
   Notification,
   nativeImage,
   powerMonitor,
+  protocol,
   safeStorage,
   session,
   Tray,
 } from 'electron';
-import log from 'electron-log/main';
+import log from 'electron-log/node';
 import Store from 'electron-store';
-import { createAppLogger } from './app-logger.ts';
+import { configureLogFile, createAppLogger } from './app-logger.ts';
+import { APP_SCHEME, APP_SCHEME_PRIVILEGES, createAppProtocolHandler, PAGE_URL } from './app-protocol.ts';
 import { createClipboardGuard } from './clipboard-guard.ts';
-import { createTokenService, openStoreSafely, type StoreIssue, startRefreshTick } from './core/index.ts';
-import { createIpcGuard } from './ipc-guard.ts';
+import { createTokenService, openStoreSafely, startRefreshTick } from './core/index.ts';
+import { createIpcGuard, removeForeignListeners } from './ipc-guard.ts';
+import { readLaunchOptions } from './launch-options.ts';
 import { createRedactor } from './log-redaction.ts';
-import { createLoginItem, HIDDEN_ARG } from './login-item.ts';
-import { hardenSession } from './main-window.ts';
+import { createLoginItem, HIDDEN_ARG, loginLaunchTarget } from './login-item.ts';
+import { hardenSession, hardenWebContents } from './main-window.ts';
 import { createNotifier } from './notifier.ts';
 import { createSafeStorageCipher, describeProtection } from './safe-storage-cipher.ts';
 import { createSettingsStore, defaultMarginMs } from './settings.ts';
@@ -37,22 +41,26 @@ import type { Health } from './tray-status.ts';
 import { createWindowManager } from './window-manager.ts';
 
 const APP_ID = 'dev.tokentray.app';
+/** A quit that has not finished by then is cut short: saving happens first and takes milliseconds. */
+const QUIT_DEADLINE_MS = 1_800;
 const here = dirname(fileURLToPath(import.meta.url));
 const appRoot = join(here, '..', '..');
 const isDev = !app.isPackaged;
+const launch = readLaunchOptions(app.isPackaged, process.env);
 
-// The end-to-end suite runs the real app against a temp profile and reads what the tray and
-// notifications were given; nothing of this exists unless TOKENTRAY_E2E is set.
-if (process.env.TOKENTRAY_USER_DATA) app.setPath('userData', process.env.TOKENTRAY_USER_DATA);
-const e2e = process.env.TOKENTRAY_E2E === '1' ? { menus: [] as unknown[], notices: [] as string[] } : undefined;
+// Before ready: every renderer sandboxed, our page's scheme privileged, the test profile folder.
+app.enableSandbox();
+protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: APP_SCHEME_PRIVILEGES }]);
+if (launch.userData) app.setPath('userData', launch.userData);
+// The end-to-end suite reads what the tray and notifications were given; only in a development run.
+const e2e = launch.e2e ? { menus: [] as unknown[], notices: [] as string[] } : undefined;
 if (e2e) Object.assign(globalThis, { __tokentrayE2E: e2e });
 
 // Logging first, with redaction in front of every transport, so even a failed start is safe to log.
 const redactor = createRedactor();
-// No log.initialize(): the renderer does not log through electron-log, so its preload hook is not wanted.
-log.transports.console.level = isDev ? 'debug' : false;
+configureLogFile(log, { file: join(app.getPath('logs'), 'main.log'), console: isDev ? 'debug' : false });
 const logger = createAppLogger(log, redactor);
-let quitting = false;
+let quitState: 'running' | 'shutting-down' | 'done' = 'running';
 
 /** macOS: template PNGs (the system tints them); Windows: multi-size .ico; Linux: PNG (+@2x). */
 function trayIcons(): Record<Health, Electron.NativeImage> {
@@ -68,6 +76,7 @@ function trayIcons(): Record<Health, Electron.NativeImage> {
 async function main(): Promise<void> {
   if (process.platform === 'win32') app.setAppUserModelId(APP_ID);
   if (process.platform === 'darwin') app.dock?.hide();
+  app.on('web-contents-created', (_event, contents) => hardenWebContents(contents));
 
   const storePath = join(app.getPath('userData'), 'config.json');
   const opened = openStoreSafely(
@@ -87,18 +96,17 @@ async function main(): Promise<void> {
     http: { userAgent: `TokenTray/${app.getVersion()}` },
     defaultRefreshMarginMs: () => defaultMarginMs(settings.get()),
   });
-  const storeIssues: StoreIssue[] = [...(opened.issue ? [opened.issue] : []), ...service.storeIssues()];
   const tick = startRefreshTick(service, { logger });
 
   hardenSession(session.defaultSession);
-  const pageUrl = process.env.TOKENTRAY_RENDERER_URL ?? pathToFileURL(join(appRoot, 'dist/renderer/index.html')).href;
+  protocol.handle(APP_SCHEME, createAppProtocolHandler(join(appRoot, 'dist/renderer')));
   const windows = createWindowManager({
     create: (options) => new BrowserWindow({ ...options, icon: join(appRoot, 'assets/icons/icon.png') }),
     session: session.defaultSession,
     preloadPath: join(appRoot, 'dist/preload/preload.cjs'),
-    pageUrl,
+    pageUrl: launch.rendererUrl ?? PAGE_URL,
     devTools: isDev,
-    isQuitting: () => quitting,
+    isQuitting: () => quitState !== 'running',
     onVisibilityChange: (visible) => {
       if (process.platform !== 'darwin') return;
       if (visible) void app.dock?.show();
@@ -111,6 +119,7 @@ async function main(): Promise<void> {
     settings,
     tick,
     redactor,
+    platform: process.platform,
     clipboard: createClipboardGuard({
       clipboard,
       makeItem: (record) => new ClipboardItem(record),
@@ -121,7 +130,13 @@ async function main(): Promise<void> {
       platform: process.platform,
       app,
       autostartDir: join(process.env.XDG_CONFIG_HOME ?? join(homedir(), '.config'), 'autostart'),
-      execPath: process.env.APPIMAGE ?? process.execPath,
+      launch: loginLaunchTarget({
+        platform: process.platform,
+        isPackaged: app.isPackaged,
+        execPath: process.execPath,
+        appPath: app.getAppPath(),
+        env: process.env,
+      }),
     }),
     createTray: (onAction) =>
       createTrayController({
@@ -151,14 +166,18 @@ async function main(): Promise<void> {
       locale,
       version: app.getVersion(),
       secretProtection: await describeProtection(safeStorage, process.platform, settings.get().allowWeakSecretStorage),
-      storeIssues,
     }),
+    ...(opened.issue ? { startupIssues: [opened.issue] } : {}),
     systemLanguages: () => app.getPreferredSystemLanguages(),
     now: Date.now,
     logger,
     quit: () => app.quit(),
   });
 
+  // The guard's handlers are the only IPC in the process: electron-store registered a listener of
+  // its own when the store was created, and anything else a library added goes the same way.
+  const silenced = removeForeignListeners(ipcMain);
+  if (silenced.length > 0) logger.info('foreign IPC listeners removed', { channels: silenced });
   createIpcGuard({ handlers: shell.handlers, isTrustedSender: windows.isTrustedSender, logger }).register(ipcMain);
 
   powerMonitor.on('suspend', () => void shell.suspend());
@@ -167,23 +186,36 @@ async function main(): Promise<void> {
   app.on('second-instance', () => windows.show());
   app.on('activate', () => windows.show());
 
+  // Quit saves first. Every quit that arrives meanwhile (a second click, the OS logging out) waits
+  // for that one instead of cutting it short; only the deadline can.
   app.on('before-quit', (event) => {
-    if (quitting) return;
+    if (quitState === 'done') return;
     event.preventDefault();
-    quitting = true;
+    if (quitState === 'shutting-down') return;
+    quitState = 'shutting-down';
+    const deadline = setTimeout(() => {
+      logger.error('shutdown did not finish in time');
+      quitState = 'done';
+      app.exit(0);
+    }, QUIT_DEADLINE_MS);
     shell
       .shutdown()
       .catch((error: unknown) =>
         logger.error('shutdown failed', { error: error instanceof Error ? error.name : 'unknown' }),
       )
-      .finally(() => app.quit());
+      .finally(() => {
+        clearTimeout(deadline);
+        quitState = 'done';
+        app.quit();
+      });
   });
   // The app lives in the tray: closing the window must not quit it.
   app.on('window-all-closed', () => undefined);
 
   await shell.start();
   logger.info('TokenTray started', { version: app.getVersion(), profiles: service.listProfiles().length });
-  const firstRun = service.listProfiles().length === 0 || storeIssues.length > 0;
+  const firstRun =
+    service.listProfiles().length === 0 || opened.issue !== undefined || service.storeIssues().length > 0;
   if (firstRun && !process.argv.includes(HIDDEN_ARG)) windows.show();
 }
 

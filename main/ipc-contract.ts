@@ -2,13 +2,31 @@
  * The one contract between main, preload and renderer. Main and preload import its values; the
  * renderer imports types only. Payloads are validated at runtime in main (ipc-schemas.ts).
  */
-import type { CredentialCheck, ProfileInput, ProfilePatch, ProfileView, ProviderId, StoreIssue } from './core/types.ts';
+import type {
+  CredentialCheck,
+  ProfileInput,
+  ProfilePatch,
+  ProfileView,
+  ProviderId,
+  StoreIssue,
+  TokenPlacement,
+} from './core/types.ts';
 
-export type { ErrorCode, ProfileStatus, TokenError } from './core/types.ts';
+export type { ErrorCode, ProfileStatus, TokenError, TokenPlacement } from './core/types.ts';
 export type { CredentialCheck, ProfileInput, ProfilePatch, ProfileView, ProviderId, StoreIssue };
 
-export const COPY_FORMATS = ['raw', 'header', 'url', 'curl'] as const;
+export const COPY_FORMATS = ['raw', 'header', 'url', 'curl', 'powershell'] as const;
 export type CopyFormat = (typeof COPY_FORMATS)[number];
+
+/**
+ * The forms a profile's token can be copied in: only those its APIs accept (Baidu's legacy API
+ * reads `?access_token=`, so it gets no header), plus a ready request line. The curl line is for
+ * POSIX shells; on Windows a PowerShell line is offered beside it, and the curl one says its shell.
+ */
+export function copyFormatsFor(usage: TokenPlacement, platform: string): CopyFormat[] {
+  const formats: CopyFormat[] = ['raw', usage.style === 'query' ? 'url' : 'header', 'curl'];
+  return platform === 'win32' ? [...formats, 'powershell'] : formats;
+}
 
 import type { Language, Locale } from '../assets/locales/translator.ts';
 
@@ -99,12 +117,15 @@ export interface EventMap {
   'settings:changed': Settings;
   /** A notification was clicked: show this profile. */
   'window:focus-profile': string;
+  /** The store's problems changed (a write started failing, or works again). */
+  'store:issues': StoreIssue[];
 }
 export type EventChannel = keyof EventMap;
 export const EVENT_CHANNELS = [
   'profiles:changed',
   'settings:changed',
   'window:focus-profile',
+  'store:issues',
 ] as const satisfies readonly EventChannel[];
 
 type Unsubscribe = () => void;
@@ -126,6 +147,7 @@ export interface TokenTrayApi {
   onProfilesChanged(listener: (views: ProfileView[]) => void): Unsubscribe;
   onSettingsChanged(listener: (settings: Settings) => void): Unsubscribe;
   onFocusProfile(listener: (id: string) => void): Unsubscribe;
+  onStoreIssues(listener: (issues: StoreIssue[]) => void): Unsubscribe;
 }
 
 /** The API name on `window`. */

@@ -76,8 +76,8 @@ export function createIpcGuard(options: {
 }
 
 /**
- * Our window, our page, our main frame. `pageUrl` is what the window loaded: a file:// URL is
- * matched by path, a dev-server URL by origin.
+ * Our window, our page, our main frame. The frame's URL must have exactly the scheme, host (with
+ * port) and path of the page the window loaded; only the query and fragment may differ.
  */
 export function isOwnPage(
   event: SenderEvent,
@@ -89,9 +89,21 @@ export function isOwnPage(
   try {
     const actual = new URL(frame.url);
     const expected = new URL(pageUrl);
-    if (expected.protocol === 'file:') return actual.protocol === 'file:' && actual.pathname === expected.pathname;
-    return actual.origin === expected.origin;
+    return (
+      actual.protocol === expected.protocol && actual.host === expected.host && actual.pathname === expected.pathname
+    );
   } catch {
     return false;
   }
+}
+
+/**
+ * Removes IPC listeners that libraries registered behind the guard's back (electron-store's
+ * `electron-store-get-data` is one): the guard answers with `handle` only, so after start-up
+ * `ipcMain` has no `on` listener of ours. Returns the channels it silenced.
+ */
+export function removeForeignListeners(ipcMain: Pick<IpcMain, 'eventNames' | 'removeAllListeners'>): string[] {
+  const foreign = ipcMain.eventNames().map(String);
+  for (const channel of foreign) ipcMain.removeAllListeners(channel);
+  return foreign;
 }

@@ -1,4 +1,4 @@
-import type { BrowserWindow, BrowserWindowConstructorOptions, Session } from 'electron';
+import type { BrowserWindow, BrowserWindowConstructorOptions, Session, WebContents } from 'electron';
 
 /** The page's Content Security Policy: no inline script, no eval, nothing remote. */
 export const CONTENT_SECURITY_POLICY = [
@@ -18,7 +18,7 @@ export interface WindowDeps {
   create(options: BrowserWindowConstructorOptions): BrowserWindow;
   session: Pick<Session, 'setPermissionRequestHandler' | 'setPermissionCheckHandler' | 'webRequest'>;
   preloadPath: string;
-  /** file:// URL of the built page, or the dev server's URL. */
+  /** The app's own page (app://tokentray/index.html), or the dev server's URL in development. */
   pageUrl: string;
   devTools: boolean;
   /** Whether the app is quitting: then closing really closes. */
@@ -36,6 +36,23 @@ export function hardenSession(session: WindowDeps['session']): void {
       responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] },
     });
   });
+}
+
+/** The events by which a page could leave our origin or grow a frame we do not control. */
+const NAVIGATION_EVENTS = ['will-navigate', 'will-frame-navigate', 'will-redirect', 'will-attach-webview'] as const;
+
+/**
+ * Refuses new windows, navigation of any frame, redirects and webviews. The app installs it on
+ * every web contents as it is created, so no page, frame or devtools-opened window is exempt;
+ * loading our own page with loadURL is not a navigation these events see.
+ */
+export function hardenWebContents(contents: Pick<WebContents, 'setWindowOpenHandler' | 'on'>): void {
+  contents.setWindowOpenHandler(() => ({ action: 'deny' }));
+  for (const name of NAVIGATION_EVENTS) {
+    (contents.on as (event: string, listener: (event: { preventDefault(): void }) => void) => void)(name, (event) =>
+      event.preventDefault(),
+    );
+  }
 }
 
 export const WINDOW_OPTIONS = {
@@ -70,11 +87,7 @@ export function createMainWindow(deps: WindowDeps): BrowserWindow {
       devTools: deps.devTools,
     },
   });
-  const contents = window.webContents;
-  contents.setWindowOpenHandler(() => ({ action: 'deny' }));
-  contents.on('will-navigate', (event) => event.preventDefault());
-  contents.on('will-redirect', (event) => event.preventDefault());
-  contents.on('will-attach-webview', (event) => event.preventDefault());
+  hardenWebContents(window.webContents);
   window.on('close', (event) => {
     if (deps.isQuitting()) return;
     event.preventDefault();

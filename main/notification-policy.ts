@@ -78,8 +78,9 @@ export function decideNotices(
       const notice: Notice = { ...base, kind: 'recovered' };
       if (view.expiresAt !== undefined) notice.expiresAt = view.expiresAt;
       if (enabled.recovered) notices.push(notice);
-    } else if (view.error && hadFailure) {
-      // Still failing: keep remembering the failure already announced, whatever its code now.
+    } else if (hadFailure) {
+      // Still failing, or not yet working again (new keys saved, the first fetch still to come):
+      // keep remembering the failure already announced, so the next success is reported.
       for (const key of memory) if (key.startsWith(`failed:${view.id}:`)) next.add(key);
     }
   }

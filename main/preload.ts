@@ -32,6 +32,7 @@ const api: TokenTrayApi = {
   onProfilesChanged: (listener) => subscribe('profiles:changed', listener),
   onSettingsChanged: (listener) => subscribe('settings:changed', listener),
   onFocusProfile: (listener) => subscribe('window:focus-profile', listener),
+  onStoreIssues: (listener) => subscribe('store:issues', listener),
 };
 
 contextBridge.exposeInMainWorld(API_KEY, api);

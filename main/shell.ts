@@ -1,7 +1,7 @@
 import { createTranslator, resolveLocale, type Translator } from '../assets/locales/translator.ts';
 import { AppError } from './app-error.ts';
 import { createCommands } from './commands.ts';
-import type { Logger, ProfileView, RefreshTick, TokenService } from './core/index.ts';
+import type { Logger, ProfileView, RefreshTick, StoreIssue, TokenService } from './core/index.ts';
 import type { AppEnvironment, EventMap, Settings } from './ipc-contract.ts';
 import type { Redactor } from './log-redaction.ts';
 import { decideNotices, type Notice } from './notification-policy.ts';
@@ -16,6 +16,7 @@ export interface ShellDeps {
   settings: SettingsStore;
   tick: RefreshTick;
   redactor: Redactor;
+  platform: NodeJS.Platform;
   clipboard: { copy(text: string, clearAfterMs: number): Promise<void>; clearIfOurs(): Promise<boolean> };
   loginItem: { isEnabled(): Promise<boolean>; setEnabled(enabled: boolean): Promise<void> };
   createTray(onAction: (action: TrayAction) => void): {
@@ -30,7 +31,10 @@ export interface ShellDeps {
     show(profileId?: string): void;
     send<C extends keyof EventMap>(channel: C, payload: EventMap[C]): void;
   };
-  environment(locale: Translator['locale']): Promise<AppEnvironment>;
+  /** Everything the window is told about the machine, except the store's problems (the shell adds those). */
+  environment(locale: Translator['locale']): Promise<Omit<AppEnvironment, 'storeIssues'>>;
+  /** Problems found while opening the store file (it was moved aside), shown beside the engine's own. */
+  startupIssues?: readonly StoreIssue[];
   systemLanguages(): readonly string[];
   now(): number;
   logger: Logger;
@@ -47,17 +51,24 @@ export function createShell(deps: ShellDeps) {
   let memory: ReadonlySet<string> = new Set();
   let startAtLogin = settings.get().startAtLogin;
   let trayTimer: ReturnType<typeof setInterval> | undefined;
+  let shuttingDown: Promise<void> | undefined;
+  let lastIssues = '[]';
 
   const commands = createCommands({
     service,
     settings,
     clipboard: deps.clipboard,
     redactor: deps.redactor,
-    environment: () => deps.environment(tr.locale),
+    platform: deps.platform,
+    environment: async () => ({ ...(await deps.environment(tr.locale)), storeIssues: storeIssues() }),
     settingsChanged,
   });
   const tray = deps.createTray(onTrayAction);
   const notifier = deps.createNotifier((profileId) => deps.windows.show(profileId));
+
+  function storeIssues(): StoreIssue[] {
+    return [...(deps.startupIssues ?? []), ...service.storeIssues()];
+  }
 
   function renderTray(views: readonly ProfileView[] = service.listProfiles()): void {
     tray.render({ views, now: deps.now(), tr, startAtLogin });
@@ -69,6 +80,13 @@ export function createShell(deps: ShellDeps) {
     memory = decided.memory;
     for (const notice of decided.notices) notifier.notify(notice, deps.now(), tr);
     deps.windows.send('profiles:changed', views);
+    // A failing write appears and clears while the app runs: the window's banner follows it.
+    const issues = storeIssues();
+    const text = JSON.stringify(issues);
+    if (text !== lastIssues) {
+      lastIssues = text;
+      deps.windows.send('store:issues', issues);
+    }
   }
 
   async function settingsChanged(previous: Settings, next: Settings): Promise<void> {
@@ -107,7 +125,12 @@ export function createShell(deps: ShellDeps) {
           deps.windows.show(action.profileId);
           return;
         case 'toggle-login':
-          await commands.setSettings({ startAtLogin: !startAtLogin });
+          try {
+            await commands.setSettings({ startAtLogin: !startAtLogin });
+          } catch (error) {
+            notifier.show(tr.t('tray.login_failed_title'), describe(error));
+            renderTray();
+          }
           return;
         case 'quit':
           deps.quit();
@@ -127,6 +150,7 @@ export function createShell(deps: ShellDeps) {
     commands,
     /** Reads the real login-item state, draws the tray and gives start-up notices (expired tokens). */
     async start(): Promise<void> {
+      lastIssues = JSON.stringify(storeIssues());
       service.onChange(onViews);
       try {
         startAtLogin = await deps.loginItem.isEnabled();
@@ -143,13 +167,19 @@ export function createShell(deps: ShellDeps) {
     suspend: () => deps.tick.pause(),
     /** After wake or unlock: tick again and catch up at once. */
     resume: () => deps.tick.resume(),
-    /** Quit: stop ticking, wipe our token from the clipboard, let requests finish, save. */
-    async shutdown(): Promise<void> {
-      if (trayTimer) clearInterval(trayTimer);
-      await deps.tick.stop();
-      await deps.clipboard.clearIfOurs().catch(() => false);
-      await service.close();
-      tray.destroy();
+    /**
+     * Quit: stop ticking, wipe our token from the clipboard, abandon requests in flight, save,
+     * remove the tray. A second call (a second Quit) waits for the first rather than cutting it short.
+     */
+    shutdown(): Promise<void> {
+      shuttingDown ??= (async () => {
+        if (trayTimer) clearInterval(trayTimer);
+        await deps.tick.stop();
+        await deps.clipboard.clearIfOurs().catch(() => false);
+        await service.close();
+        tray.destroy();
+      })();
+      return shuttingDown;
     },
   };
 }

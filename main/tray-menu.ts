@@ -1,6 +1,6 @@
 import type { Translator } from '../assets/locales/translator.ts';
-import { PROVIDERS, type ProfileView } from './core/index.ts';
-import { COPY_FORMATS, type CopyFormat } from './ipc-contract.ts';
+import type { ProfileView } from './core/index.ts';
+import { type CopyFormat, copyFormatsFor } from './ipc-contract.ts';
 import { statusLine } from './tray-status.ts';
 
 /** What a menu item does, as data: the adapter turns it into a click handler. */
@@ -33,7 +33,13 @@ const COPY_LABEL: Record<CopyFormat, string> = {
   header: 'tray.copy_header',
   url: 'tray.copy_url',
   curl: 'tray.copy_curl',
+  powershell: 'tray.copy_powershell',
 };
+
+/** On Windows the curl line sits beside a PowerShell one, so it says which shells it is for. */
+function copyLabel(format: CopyFormat, platform: NodeJS.Platform): string {
+  return format === 'curl' && platform === 'win32' ? 'tray.copy_curl_posix' : COPY_LABEL[format];
+}
 
 function profileItems(view: ProfileView, input: TrayMenuInput, withName: boolean): MenuItemSpec[] {
   const { tr, now } = input;
@@ -41,21 +47,15 @@ function profileItems(view: ProfileView, input: TrayMenuInput, withName: boolean
   const canCopy = !view.needsCredentials;
   return [
     { label: withName ? `${view.name}: ${status}` : status, enabled: false },
-    ...COPY_FORMATS.map(
+    ...copyFormatsFor(view.usage, input.platform).map(
       (format): MenuItemSpec => ({
-        label: tr.t(COPY_LABEL[format], { header: headerName(view) }),
+        label: tr.t(copyLabel(format, input.platform), { header: view.usage.name }),
         enabled: canCopy,
         action: { type: 'copy', profileId: view.id, format },
       }),
     ),
     { label: tr.t('tray.refresh'), enabled: !view.refreshing, action: { type: 'refresh', profileId: view.id } },
   ];
-}
-
-/** The header the provider's APIs read the token from: Authorization, or one of their own. */
-function headerName(view: ProfileView): string {
-  const usage = PROVIDERS[view.provider].usage(view);
-  return usage.style === 'header' && usage.headerName ? usage.headerName : 'Authorization';
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { StoredProfile } from './profile-store.ts';
+import { PROVIDERS } from './providers/index.ts';
 import { nextRefreshAt, tokenStatus } from './refresh-policy.ts';
 import type { ProfileView } from './types.ts';
 
@@ -14,6 +15,7 @@ export function toView(
     provider: record.provider,
     options: { ...record.options },
     apiKeyHint: record.apiKeyHint,
+    usage: placement(record),
     status: tokenStatus(record.token, now, record.refreshMarginMs, record.refreshMarginCapMs),
     refreshing,
     needsCredentials: record.needsCredentials,
@@ -28,4 +30,12 @@ export function toView(
   if (record.cron !== undefined) view.cron = record.cron;
   if (record.lastError) view.error = { ...record.lastError };
   return view;
+}
+
+/** The provider's usage, reduced to what the window and tray need to offer the right copy formats. */
+function placement(record: StoredProfile): ProfileView['usage'] {
+  const usage = PROVIDERS[record.provider].usage(record);
+  if (usage.style === 'query') return { style: 'query', name: usage.queryName ?? 'access_token' };
+  if (usage.style === 'header' && usage.headerName) return { style: 'header', name: usage.headerName };
+  return { style: 'bearer', name: 'Authorization' };
 }

@@ -62,6 +62,13 @@ export interface TokenError {
 
 export type ProfileStatus = 'none' | 'valid' | 'expiring' | 'expired';
 
+/** How the provider's APIs take the token: a URL parameter, `Authorization: Bearer`, or a header of their own. */
+export interface TokenPlacement {
+  style: 'query' | 'bearer' | 'header';
+  /** The query parameter or header name (`access_token`, `Authorization`, `x-acs-dingtalk-access-token`). */
+  name: string;
+}
+
 /** What tray, window and notifications see of a profile: never a secret, full key or token. */
 export interface ProfileView {
   id: string;
@@ -70,6 +77,8 @@ export interface ProfileView {
   tokenUrl?: string;
   options: Record<string, unknown>;
   apiKeyHint: string;
+  /** Where the token goes in a request to this provider's APIs (copy formats follow it). */
+  usage: TokenPlacement;
   status: ProfileStatus;
   refreshing: boolean;
   /** The stored keys cannot be decrypted here: the user must enter them again. */

@@ -67,6 +67,9 @@ export class TokenTrayApp extends LitElement {
         this.screen = { name: 'list' };
         void this.focusProfile(id);
       }),
+      bridge.onStoreIssues((storeIssues) => {
+        if (this.env) this.env = { ...this.env, storeIssues };
+      }),
     ];
     void this.load();
   }
@@ -204,7 +207,8 @@ export class TokenTrayApp extends LitElement {
       ${repeat(
         this.profiles,
         (p) => p.id,
-        (p) => html`<li><tt-profile-card data-id=${p.id} .view=${p} .tr=${tr}></tt-profile-card></li>`,
+        (p) =>
+          html`<li><tt-profile-card data-id=${p.id} .view=${p} .tr=${tr} .platform=${this.env?.platform ?? 'other'}></tt-profile-card></li>`,
       )}
     </ul>`;
   }
@@ -212,7 +216,9 @@ export class TokenTrayApp extends LitElement {
   protected override render() {
     const { tr } = this;
     const protection = this.env ? protectionText(this.env, tr) : undefined;
-    const issues = this.env?.storeIssues ?? [];
+    const allIssues = this.env?.storeIssues ?? [];
+    const writeFailure = allIssues.find((i) => i.kind === 'write_failed');
+    const issues = allIssues.filter((i) => i.kind !== 'write_failed');
     const onList = this.screen.name === 'list';
     return html`
       <header class="topbar">
@@ -225,6 +231,7 @@ export class TokenTrayApp extends LitElement {
         </nav>
       </header>
       ${protection?.warn ? html`<p class="banner warn" role="alert"><span aria-hidden="true">⚠</span> ${protection.text}</p>` : nothing}
+      ${writeFailure ? html`<p class="banner warn store-write" role="alert"><span aria-hidden="true">⚠</span> ${tr.t('ui.store_write_failed', { reason: writeFailure.detail })}</p>` : nothing}
       ${issues.length > 0 ? html`<div class="banner warn" role="alert"><p>${tr.t('ui.store_issue')}</p><ul>${issues.map((i) => html`<li>${i.detail}</li>`)}</ul></div>` : nothing}
       <main>${this.renderMain()}</main>
       <div class="toast" role="status" aria-live="polite">${this.message}</div>

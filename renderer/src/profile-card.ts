@@ -1,6 +1,6 @@
 import { html, LitElement, nothing } from 'lit';
 import type { Translator } from '../../assets/locales/translator.ts';
-import { COPY_FORMATS, type CopyFormat, type ProfileView } from '../../main/ipc-contract.ts';
+import { type AppEnvironment, type CopyFormat, copyFormatsFor, type ProfileView } from '../../main/ipc-contract.ts';
 import { api, unwrap } from './api.ts';
 import { BADGE_GLYPH, badgeOf, keyNames, problemOf } from './view-model.ts';
 
@@ -14,10 +14,13 @@ export class ProfileCard extends LitElement {
   static override properties = {
     view: { attribute: false },
     tr: { attribute: false },
+    platform: { attribute: false },
     revealed: { state: true },
   };
   declare view: ProfileView;
   declare tr: Translator;
+  /** Which shells the request lines are for: Windows gets a PowerShell line too. */
+  declare platform: AppEnvironment['platform'];
   declare revealed: string | undefined;
   private hideTimer: ReturnType<typeof setTimeout> | undefined;
 
@@ -110,10 +113,13 @@ export class ProfileCard extends LitElement {
         <div class="actions">
           <div class="copy-group" role="group" aria-label=${tr.t('ui.copy')}>
             <span class="group-label" aria-hidden="true">${tr.t('ui.copy')}</span>
-            ${COPY_FORMATS.map(
-              (format) => html`<button type="button" class="secondary" ?disabled=${!canUseToken}
-                aria-label="${tr.t('ui.copy')} ${tr.t(`ui.copy_${format}`)}" @click=${() => this.copy(format)}>${tr.t(`ui.copy_${format}`)}</button>`,
-            )}
+            ${copyFormatsFor(view.usage, this.platform).map((format) => {
+              const label = tr.t(
+                format === 'curl' && this.platform === 'win32' ? 'ui.copy_curl_posix' : `ui.copy_${format}`,
+              );
+              return html`<button type="button" class="secondary" ?disabled=${!canUseToken}
+                aria-label="${tr.t('ui.copy')} ${label}" @click=${() => this.copy(format)}>${label}</button>`;
+            })}
           </div>
           <div class="row-actions">
             <button type="button" ?disabled=${view.refreshing} @click=${() => this.run(() => unwrap(api().refresh(view.id)).then(() => undefined))}>${tr.t('ui.refresh_now')}</button>

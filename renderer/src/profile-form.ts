@@ -59,13 +59,26 @@ export class ProfileForm extends LitElement {
     const required = this.tr.t('ui.required');
     const errors: FieldErrors = {};
     if (!d.name.trim()) errors.name = required;
-    const keysNeeded = forTest || !this.editing;
+    const keysNeeded = forTest || !this.editing || this.newDestination();
     if (keysNeeded && !d.apiKey.trim()) errors.apiKey = required;
     if (keysNeeded && !d.secretKey.trim()) errors.secretKey = required;
     if (d.provider === 'oauth2' && !d.tokenUrl.trim()) errors.tokenUrl = required;
     if (d.marginMinutes.trim() && !/^\d+(\.\d+)?$/.test(d.marginMinutes.trim()))
       errors.marginMinutes = this.tr.t('input.margin_invalid');
     return errors;
+  }
+
+  /**
+   * Whether saving would send the stored keys to another server or provider: then main asks for
+   * both again, so the form does too, before the user presses Save.
+   */
+  private newDestination(): boolean {
+    const saved = this.editing;
+    if (!saved) return false;
+    const origin = (url: string) => (URL.canParse(url) ? new URL(url).origin : url);
+    const before = origin(saved.tokenUrl ?? defaultUrl(draftFrom(saved)));
+    const after = origin(this.draft.tokenUrl.trim() || defaultUrl(this.draft));
+    return this.draft.provider !== saved.provider || before !== after;
   }
 
   private input(): ProfileInput {
@@ -237,7 +250,11 @@ export class ProfileForm extends LitElement {
   protected override render() {
     const { tr, draft } = this;
     const names = keyNames(draft.provider, tr);
-    const keep = this.editing ? tr.t('ui.field_secret_keep') : undefined;
+    const keep = !this.editing
+      ? undefined
+      : this.newDestination()
+        ? tr.t('ui.field_secret_required_new_destination')
+        : tr.t('ui.field_secret_keep');
     const fallbackUrl = defaultUrl(draft);
     return html`
       <form class="panel" @submit=${this.save} novalidate aria-labelledby="form-title">

@@ -6,14 +6,16 @@ type Item = Record<string, string | Blob>;
 
 /** A system clipboard: one item at a time, text readable, as Electron 45's async API. */
 function fakeClipboard(options: { refuseExtraFormats?: boolean } = {}) {
-  const state = { items: [] as Item[], text: '' };
+  const state = { items: [] as Item[], text: '', broken: false };
   const port: ClipboardPort<Item> = {
     async write(items) {
+      if (state.broken) throw new Error('clipboard owned by another process');
       if (options.refuseExtraFormats && Object.keys(items[0] ?? {}).length > 1) throw new Error('unsupported format');
       state.items = items;
       state.text = String(items[0]?.['text/plain'] ?? '');
     },
     async writeText(text) {
+      if (state.broken) throw new Error('clipboard owned by another process');
       state.items = [{ 'text/plain': text }];
       state.text = text;
     },
@@ -82,6 +84,18 @@ describe('the clipboard guard', () => {
     await vi.advanceTimersByTimeAsync(50_000);
     expect(state.text).toBe('second');
     await vi.advanceTimersByTimeAsync(10_000);
+    expect(state.text).toBe('');
+  });
+
+  it('still clears the previous token when a later copy fails', async () => {
+    const { guard, state } = guardFor('linux');
+    await guard.copy('first-token', 60_000);
+    await vi.advanceTimersByTimeAsync(30_000);
+    state.broken = true;
+    await expect(guard.copy('second-token', 60_000)).rejects.toThrow();
+    state.broken = false;
+    expect(state.text).toBe('first-token');
+    await vi.advanceTimersByTimeAsync(30_000);
     expect(state.text).toBe('');
   });
 

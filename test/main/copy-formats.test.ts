@@ -89,3 +89,19 @@ describe('copy formats', () => {
     );
   });
 });
+
+describe('the PowerShell line, offered on Windows', () => {
+  it('calls Invoke-RestMethod with the token where the API reads it and an ASCII-only JSON body', () => {
+    expect(formatToken(baidu, BAIDU_TOKEN, 'powershell')).toBe(
+      `Invoke-RestMethod -Method Post -Uri 'https://aip.baidubce.com/rpc/2.0/ai_custom/v1/wenxinworkshop/chat/completions?access_token=${BAIDU_TOKEN}' -ContentType 'application/json; charset=utf-8' -Body '{"messages":[{"role":"user","content":"\\u4f60\\u597d"}]}'`,
+    );
+    expect(formatToken({ provider: 'feishu' }, 't-abc', 'powershell')).toBe(
+      `Invoke-RestMethod -Method Get -Uri 'https://open.feishu.cn/open-apis/im/v1/chats?page_size=1' -Headers @{ 'Authorization' = 'Bearer t-abc' }`,
+    );
+  });
+
+  it('doubles every quote PowerShell reads as one, typographic quotes included', () => {
+    const line = formatToken(oauth, 'a\u2019b', 'powershell');
+    expect(line).toContain(`'Bearer a\u2019\u2019b'`);
+  });
+});

@@ -1,11 +1,19 @@
+import { EventEmitter } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../../main/app-error.ts';
+import { PAGE_URL } from '../../main/app-protocol.ts';
 import { ProfileInputError } from '../../main/core/index.ts';
 import { INVOKE_CHANNELS } from '../../main/ipc-contract.ts';
-import { createIpcGuard, type InvokeHandlers, isOwnPage, type SenderEvent } from '../../main/ipc-guard.ts';
+import {
+  createIpcGuard,
+  type InvokeHandlers,
+  isOwnPage,
+  removeForeignListeners,
+  type SenderEvent,
+} from '../../main/ipc-guard.ts';
 import { recordingLogger } from '../support/engine-fixture.ts';
 
-const PAGE = 'file:///opt/TokenTray/resources/app.asar/dist/renderer/index.html';
+const PAGE = PAGE_URL;
 const window = { webContents: { id: 7 } };
 const mainFrame = (url = PAGE) => ({ url, parent: null });
 const event = (overrides: { senderId?: number; frame?: { url: string; parent: unknown } | null } = {}): SenderEvent =>
@@ -46,6 +54,9 @@ describe('the IPC guard', () => {
     ['a subframe', event({ frame: { url: PAGE, parent: {} } })],
     ['another page', event({ frame: mainFrame('https://evil.example/') })],
     ['another file', event({ frame: mainFrame('file:///tmp/evil.html') })],
+    ['another host on our scheme', event({ frame: mainFrame('app://evil/index.html') })],
+    ['another path on our origin', event({ frame: mainFrame('app://tokentray/other.html') })],
+    ['our path on a plain web origin', event({ frame: mainFrame('http://tokentray/index.html') })],
     ['a destroyed frame', event({ frame: null })],
   ])('refuses %s', async (_label, e) => {
     const { guard, calls, logs } = setup();
@@ -149,10 +160,28 @@ describe('the IPC guard', () => {
     expect(registered.size).toBe(0);
   });
 
-  it('matches a dev-server page by origin', () => {
+  it('matches scheme, host and path exactly, whatever the query or fragment', () => {
     const dev = 'http://localhost:5173/';
     expect(isOwnPage(event({ frame: mainFrame('http://localhost:5173/#/p1') }), window, dev)).toBe(true);
+    expect(isOwnPage(event({ frame: mainFrame('http://localhost:5173/?x=1') }), window, dev)).toBe(true);
     expect(isOwnPage(event({ frame: mainFrame('http://localhost:5174/') }), window, dev)).toBe(false);
+    expect(isOwnPage(event({ frame: mainFrame('http://localhost:5173/evil.html') }), window, dev)).toBe(false);
     expect(isOwnPage(event(), undefined, PAGE)).toBe(false);
+  });
+
+  it('compares the host of a file:// page too, not only its path', () => {
+    const file = 'file:///opt/TokenTray/index.html';
+    expect(isOwnPage(event({ frame: mainFrame(file) }), window, file)).toBe(true);
+    expect(isOwnPage(event({ frame: mainFrame('file://evil-share/opt/TokenTray/index.html') }), window, file)).toBe(
+      false,
+    );
+  });
+
+  it('silences IPC listeners libraries registered behind its back', () => {
+    const ipcMain = new EventEmitter();
+    ipcMain.on('electron-store-get-data', () => undefined);
+    ipcMain.on('__ELECTRON_LOG__', () => undefined);
+    expect(removeForeignListeners(ipcMain as never).sort()).toEqual(['__ELECTRON_LOG__', 'electron-store-get-data']);
+    expect(ipcMain.eventNames()).toEqual([]);
   });
 });

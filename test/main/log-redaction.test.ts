@@ -1,9 +1,9 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import log from 'electron-log/node';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createAppLogger } from '../../main/app-logger.ts';
+import { configureLogFile, createAppLogger } from '../../main/app-logger.ts';
 import { createRedactor } from '../../main/log-redaction.ts';
 
 // Real credential shapes, as providers hand them out (values made up, shapes faithful).
@@ -66,9 +66,71 @@ describe('log redaction', () => {
   });
 });
 
+/** Secrets of shapes no pattern can tell from words: only their field names give them away. */
+const HARD_SHAPES = [
+  'qwertyuiopasdfgh',
+  'QwErTyUiOpAsDfGhJkLz',
+  'Xyz8Q~AbCd.EfGh_IjKl-MnOp.QrSt~UvWx0123',
+  'a1b2c3d4e5f60718293a4b5c6d7e8f90',
+  'Xy7kQ2mB9vL4nR8tW3pZ6cJd',
+  'Zm9v+YmFy/YmF6cXV4MTIz==',
+  '839201746501928374',
+  'aB3dE5gH7jK9',
+  'peer secret/+=0123',
+  'd9b1d7db-4d8e-4f3a-9c7b-1a2b3c4d5e6f',
+  'dingabcdefghijklmnop',
+];
+const SECRET_FIELDS = [
+  'secret',
+  'client_secret',
+  'appsecret',
+  'secretKey',
+  'access_token',
+  'api_key',
+  'password',
+  'authorization',
+];
+
 describe('the app logger over electron-log', () => {
   const dir = mkdtempSync(join(tmpdir(), 'tokentray-log-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  function fileLogger(name: string) {
+    const instance = log.create({ logId: name });
+    const file = join(dir, `${name}.log`);
+    configureLogFile(instance, { file, console: false });
+    return { logger: createAppLogger(instance, createRedactor()), file };
+  }
+
+  it(`writes none of ${HARD_SHAPES.length * SECRET_FIELDS.length} secrets handed to it under credential field names`, async () => {
+    const { logger, file } = fileLogger('fields');
+    for (const secret of HARD_SHAPES) {
+      for (const field of SECRET_FIELDS) logger.info('request', { profile: 'p1', [field]: secret });
+    }
+    logger.warn('nested', {
+      call: { headers: { Authorization: `Basic ${HARD_SHAPES[0]}` }, form: { appSecret: HARD_SHAPES[1] } },
+    });
+    logger.warn(`text authorization: bce-auth-v1/${HARD_SHAPES[0]}/2026-11-30T00:00:00Z/1800/host/abc`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const written = readFileSync(file, 'utf8');
+    expect(written.split('request').length - 1).toBe(HARD_SHAPES.length * SECRET_FIELDS.length);
+    const leaked = HARD_SHAPES.filter((secret) => written.includes(secret));
+    expect(leaked).toEqual([]);
+    expect(written).toContain("profile: 'p1'");
+  });
+
+  it('creates the log file readable by its owner only, and tightens one an older version left open', async () => {
+    const { logger, file } = fileLogger('mode');
+    logger.info('hello');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+
+    const old = join(dir, 'old.log');
+    writeFileSync(old, 'from an earlier version\n');
+    chmodSync(old, 0o644);
+    configureLogFile(log.create({ logId: 'old' }), { file: old, console: false });
+    expect(statSync(old).mode & 0o777).toBe(0o600);
+  });
 
   it('writes no secret to the log file, whatever it is handed', async () => {
     const instance = log.create({ logId: 'redaction-test' });

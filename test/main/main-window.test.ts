@@ -57,7 +57,7 @@ function deps(overrides: Partial<WindowDeps> = {}) {
     },
     session: {} as WindowDeps['session'],
     preloadPath: '/app/dist/preload/preload.cjs',
-    pageUrl: 'file:///app/dist/renderer/index.html',
+    pageUrl: 'app://tokentray/index.html',
     devTools: false,
     isQuitting: () => false,
     ...overrides,
@@ -79,7 +79,7 @@ describe('the status window', () => {
       webviewTag: false,
       devTools: false,
     });
-    expect(created[0]?.loaded).toBe('file:///app/dist/renderer/index.html');
+    expect(created[0]?.loaded).toBe('app://tokentray/index.html');
   });
 
   it('denies new windows, navigation and webviews', () => {
@@ -87,7 +87,7 @@ describe('the status window', () => {
     createMainWindow(base);
     const contents = created[0]?.webContents;
     expect(contents?.openHandler?.()).toEqual({ action: 'deny' });
-    for (const event of ['will-navigate', 'will-redirect', 'will-attach-webview']) {
+    for (const event of ['will-navigate', 'will-frame-navigate', 'will-redirect', 'will-attach-webview']) {
       let prevented = false;
       contents?.emit(event, { preventDefault: () => (prevented = true) });
       expect(prevented, event).toBe(true);

@@ -52,6 +52,18 @@ describe('notification policy', () => {
     ]);
   });
 
+  it('tells of recovery when new keys work, after the edit cleared the old failure', () => {
+    const rejected = view({ error: failure('invalid_credentials', false), consecutiveFailures: 1 });
+    const edited = view({ status: 'none', expiresAt: undefined, refreshedAt: undefined, refreshing: false });
+    const fetching = { ...edited, refreshing: true };
+    expect(run([{ views: [rejected] }, { views: [edited] }, { views: [fetching] }, { views: [view()] }])).toEqual([
+      ['refreshFailed'],
+      [],
+      [],
+      ['recovered'],
+    ]);
+  });
+
   it('reports a new kind of failure as a new condition', () => {
     const rejected = view({ error: failure('invalid_credentials', false), consecutiveFailures: 4, status: 'expiring' });
     expect(run([{ views: [network(3)] }, { views: [rejected] }])).toEqual([['refreshFailed'], ['refreshFailed']]);

@@ -88,6 +88,7 @@ describe('the built preload', () => {
     expect(listeners.get('profiles:changed')).toEqual([]);
     api.onFocusProfile(() => undefined);
     api.onSettingsChanged(() => undefined);
+    api.onStoreIssues(() => undefined);
     expect([...listeners.keys()].sort()).toEqual([...EVENT_CHANNELS].sort());
   });
 });

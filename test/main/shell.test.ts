@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { EngineFixture } from '../support/engine-fixture.ts';
+import { AppError } from '../../main/app-error.ts';
+import { API_KEY, type EngineFixture, SECRET_KEY } from '../support/engine-fixture.ts';
 import { createShellFixture, type ShellFixture } from '../support/shell-fixture.ts';
 
 let t: ShellFixture;
@@ -57,12 +58,53 @@ describe('the shell', () => {
     expect(t.shownWindows).toEqual([id]);
   });
 
+  it('announces that refreshing works again after the keys are fixed in the window', async () => {
+    await t.shell.start();
+    const { id } = await fx.service.addProfile(fx.baiduInput({ secretKey: 'wrong-secret-0001' }));
+    await vi.waitFor(() => expect(t.notifications.map((n) => n.title)).toEqual(['ERNIE dev: refresh failed']));
+    await t.shell.handlers['profiles:update'](id, { apiKey: API_KEY, secretKey: SECRET_KEY });
+    await vi.waitFor(() =>
+      expect(t.notifications.map((n) => n.title)).toEqual([
+        'ERNIE dev: refresh failed',
+        'ERNIE dev: refresh works again',
+      ]),
+    );
+  });
+
   it('turns start at login on from the tray and shows it ticked', async () => {
     await t.shell.start();
     t.act({ type: 'toggle-login' });
     await vi.waitFor(() => expect(t.login()).toBe(true));
     expect(t.settings.get().startAtLogin).toBe(true);
     expect(t.lastMenu().find((item) => item.type === 'checkbox')?.checked).toBe(true);
+  });
+
+  it('says why start at login could not be turned on, and leaves it off', async () => {
+    const refusing = await createShellFixture({ loginRefuses: new AppError('login_item_unsupported') });
+    try {
+      await refusing.shell.start();
+      refusing.act({ type: 'toggle-login' });
+      await vi.waitFor(() => expect(refusing.notifications).toHaveLength(1));
+      expect(refusing.notifications[0]).toMatchObject({
+        title: 'Start at login was not changed',
+        body: expect.stringContaining('works in the installed app'),
+      });
+      expect(refusing.settings.get().startAtLogin).toBe(false);
+      expect(refusing.lastMenu().find((item) => item.type === 'checkbox')?.checked).toBe(false);
+    } finally {
+      await refusing.fx.dispose();
+    }
+  });
+
+  it('refuses to copy a token in a form its provider does not accept', async () => {
+    await t.shell.start();
+    const { id } = await fx.service.addProfile(fx.baiduInput());
+    await fx.service.refresh(id);
+    await expect(t.shell.handlers['token:copy'](id, 'header')).rejects.toMatchObject({ code: 'format_unsupported' });
+    await expect(t.shell.handlers['token:copy'](id, 'powershell')).rejects.toMatchObject({
+      code: 'format_unsupported',
+    });
+    expect(t.clip.text).toBe('');
   });
 
   it('switches the tray to Chinese when the language setting changes', async () => {

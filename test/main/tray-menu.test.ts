@@ -75,12 +75,11 @@ describe('tray health', () => {
 describe('tray menu', () => {
   const base = { now: NOW, tr: en, startAtLogin: false, platform: 'linux' as const };
 
-  it('puts a single profile at the top level with every copy format', () => {
+  it("puts a single profile at the top level with the copy formats its provider's APIs accept", () => {
     const menu = buildTrayMenu({ ...base, views: [view()] });
     expect(labels(menu)).toEqual([
       'ERNIE dev: Valid, expires in 29d 4h',
       'Copy token',
-      'Copy as Authorization header',
       'Copy as URL parameter',
       'Copy as curl example',
       'Refresh now',
@@ -91,12 +90,31 @@ describe('tray menu', () => {
       'Quit TokenTray',
     ]);
     expect(menu[0]?.enabled).toBe(false);
-    expect(menu.slice(1, 5).map((item) => item.action)).toEqual([
+    expect(menu.slice(1, 4).map((item) => item.action)).toEqual([
       { type: 'copy', profileId: 'p1', format: 'raw' },
-      { type: 'copy', profileId: 'p1', format: 'header' },
       { type: 'copy', profileId: 'p1', format: 'url' },
       { type: 'copy', profileId: 'p1', format: 'curl' },
     ]);
+  });
+
+  it('offers a header, not a URL parameter, for providers that read the token from a header', () => {
+    const feishu = view({ provider: 'feishu', usage: { style: 'bearer', name: 'Authorization' } });
+    expect(labels(buildTrayMenu({ ...base, views: [feishu] })).slice(1, 4)).toEqual([
+      'Copy token',
+      'Copy as Authorization header',
+      'Copy as curl example',
+    ]);
+  });
+
+  it('adds a PowerShell line on Windows and says which shells the curl line is for', () => {
+    const menu = buildTrayMenu({ ...base, platform: 'win32', views: [view()] });
+    expect(labels(menu).slice(1, 5)).toEqual([
+      'Copy token',
+      'Copy as URL parameter',
+      'Copy as curl example (bash, zsh)',
+      'Copy as PowerShell example',
+    ]);
+    expect(menu[4]?.action).toEqual({ type: 'copy', profileId: 'p1', format: 'powershell' });
   });
 
   it('gives several profiles a submenu each, labelled with their state', () => {
@@ -105,7 +123,7 @@ describe('tray menu', () => {
       views: [view(), view({ id: 'p2', name: 'Prod', status: 'expired', expiresAt: NOW - DAY })],
     });
     expect(labels(menu).slice(0, 2)).toEqual(['ERNIE dev — Valid, expires in 29d 4h', 'Prod — Expired 1d ago']);
-    expect(menu[1]?.submenu?.[5]).toMatchObject({ label: 'Refresh now', action: { type: 'refresh', profileId: 'p2' } });
+    expect(menu[1]?.submenu?.[4]).toMatchObject({ label: 'Refresh now', action: { type: 'refresh', profileId: 'p2' } });
   });
 
   it('leads to adding a key when there is none', () => {
@@ -116,11 +134,15 @@ describe('tray menu', () => {
 
   it('disables copying when the keys must be entered again, and refresh while refreshing', () => {
     const menu = buildTrayMenu({ ...base, views: [view({ needsCredentials: true, refreshing: true })] });
-    expect(menu.slice(1, 6).map((item) => item.enabled)).toEqual([false, false, false, false, false]);
+    expect(menu.slice(1, 5).map((item) => item.enabled)).toEqual([false, false, false, false]);
   });
 
   it('names the header each provider reads the token from', () => {
-    const dingtalk = view({ provider: 'dingtalk', tokenUrl: 'https://api.dingtalk.com/v1.0/oauth2/accessToken' });
+    const dingtalk = view({
+      provider: 'dingtalk',
+      tokenUrl: 'https://api.dingtalk.com/v1.0/oauth2/accessToken',
+      usage: { style: 'header', name: 'x-acs-dingtalk-access-token' },
+    });
     expect(buildTrayMenu({ ...base, views: [dingtalk] })[2]?.label).toBe('Copy as x-acs-dingtalk-access-token header');
   });
 
@@ -139,9 +161,8 @@ describe('tray menu', () => {
   });
 
   it('speaks Simplified Chinese', () => {
-    expect(labels(buildTrayMenu({ ...base, tr: zh, views: [view()] })).slice(1, 6)).toEqual([
+    expect(labels(buildTrayMenu({ ...base, tr: zh, views: [view()] })).slice(1, 5)).toEqual([
       '复制令牌',
-      '复制为 Authorization 请求头',
       '复制为 URL 参数',
       '复制为 curl 示例',
       '立即刷新',

@@ -33,6 +33,7 @@ describe('electron-builder configuration', () => {
       onlyLoadAppFromAsar: true,
       enableCookieEncryption: true,
       enableEmbeddedAsarIntegrityValidation: true,
+      grantFileProtocolExtraPrivileges: false,
     });
     const e2e = await load('electron-builder.e2e.yml');
     expect(e2e.electronFuses).toEqual({ ...release.electronFuses, enableNodeCliInspectArguments: true });

@@ -1,4 +1,5 @@
 /// <reference lib="dom" />
+import { mkdirSync, rmSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { useBrowser, type WindowHarness } from '../support/browser-harness.ts';
 import { API_KEY, SECRET_KEY } from '../support/engine-fixture.ts';
@@ -84,6 +85,57 @@ describe('the status window in Chromium', () => {
     await expect.poll(() => w?.clip.text ?? '').toContain(`access_token=${w.fx.server.issued[0]}`);
     expect(w.clip.text.startsWith('curl -X POST ')).toBe(true);
     await expect.poll(() => w?.page.locator('.toast').textContent()).toBe('Copied. The clipboard is cleared in 60 s.');
+  });
+
+  it("offers only the copy forms the provider's APIs accept", async () => {
+    w = await chromium.open();
+    await addBaiduProfile(w);
+    const buttons = () =>
+      card(w as WindowHarness)
+        .locator('.copy-group button')
+        .allTextContents();
+    // Baidu's legacy API reads ?access_token= only: no header to copy.
+    expect(await buttons()).toEqual(['Token', 'URL parameter', 'curl']);
+    await w.fx.service.addProfile({
+      name: 'Lark bot',
+      provider: 'feishu',
+      apiKey: API_KEY,
+      secretKey: SECRET_KEY,
+      tokenUrl: w.fx.server.feishuUrl,
+    });
+    await expect
+      .poll(() =>
+        card(w as WindowHarness, 'Lark bot')
+          .locator('.copy-group button')
+          .allTextContents(),
+      )
+      .toEqual(['Token', 'Header', 'curl']);
+  });
+
+  it('asks for both keys again before sending them to another host', async () => {
+    w = await chromium.open();
+    await addBaiduProfile(w);
+    await card(w).getByRole('button', { name: 'Edit' }).click();
+    const { page } = w;
+    await page.getByText('Advanced').click();
+    await page.getByLabel('Token URL').fill('https://aip.example.net/oauth/2.0/token');
+    expect(await page.locator('#h-secretKey').textContent()).toContain('the keys will be sent to another server');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await expect.poll(() => page.locator('.field .error').count()).toBe(2);
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('f-apiKey');
+    expect(w.fx.service.listProfiles()[0]?.tokenUrl).toBe(w.fx.server.baiduUrl);
+  });
+
+  it('says when the data cannot be saved, and stops saying it once it can', async () => {
+    w = await chromium.open();
+    await addBaiduProfile(w);
+    rmSync(w.fx.temp.filePath);
+    mkdirSync(w.fx.temp.filePath);
+    await card(w).getByRole('button', { name: 'Refresh now' }).click();
+    const banner = w.page.locator('.banner.store-write');
+    await expect.poll(() => banner.textContent()).toContain('TokenTray cannot save its data (EISDIR)');
+    rmSync(w.fx.temp.filePath, { recursive: true });
+    await expect.poll(() => banner.count(), { timeout: 10_000 }).toBe(0);
   });
 
   it('reveals the token only when asked, and hides it again', async () => {

@@ -16,6 +16,10 @@ export interface ShellFixtureOptions {
   /** Receives what the shell sends to the window (the browser harness forwards it to the page). */
   onSend?(channel: keyof EventMap, payload: unknown): void;
   environment?: Partial<AppEnvironment>;
+  /** The OS the shell believes it runs on (copy formats differ on Windows). */
+  platform?: NodeJS.Platform;
+  /** Start at login refuses, as it does in a development run on macOS. */
+  loginRefuses?: Error;
 }
 
 /** The shell over the real engine (fake token server, real store and cipher) and recording adapters. */
@@ -47,6 +51,7 @@ export async function createShellFixture(options: ShellFixtureOptions = {}) {
       stop: async () => void tickCalls.push('stop'),
     },
     redactor: createRedactor(),
+    platform: options.platform ?? 'linux',
     clipboard: createClipboardGuard({
       clipboard: {
         write: async (items) => {
@@ -67,6 +72,7 @@ export async function createShellFixture(options: ShellFixtureOptions = {}) {
     loginItem: {
       isEnabled: async () => loginEnabled,
       setEnabled: async (enabled) => {
+        if (options.loginRefuses) throw options.loginRefuses;
         loginEnabled = enabled;
       },
     },
@@ -100,7 +106,6 @@ export async function createShellFixture(options: ShellFixtureOptions = {}) {
       locale,
       version: '0.1.0',
       secretProtection: { kind: 'keychain', backend: 'gnome_libsecret' },
-      storeIssues: [],
       ...options.environment,
     }),
     systemLanguages: () => ['en-US'],
@@ -111,7 +116,7 @@ export async function createShellFixture(options: ShellFixtureOptions = {}) {
   const lastMenu = () => {
     const input = renders.at(-1);
     if (!input) throw new Error('tray never rendered');
-    return buildTrayMenu({ ...input, platform: 'linux' });
+    return buildTrayMenu({ ...input, platform: options.platform ?? 'linux' });
   };
   return {
     fx,

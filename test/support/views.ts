@@ -13,6 +13,7 @@ export function view(overrides: Partial<ProfileView> = {}): ProfileView {
     provider: 'baidu',
     options: {},
     apiKeyHint: 'Xy7k…6cJd',
+    usage: { style: 'query', name: 'access_token' },
     status: 'valid',
     refreshing: false,
     needsCredentials: false,
