@@ -1,0 +1,128 @@
+import { type ChildProcess, fork } from 'node:child_process';
+import { join } from 'node:path';
+import { vi } from 'vitest';
+import type { IpcResult } from '../../../main/ipc-contract.ts';
+import { ROOT } from '../browser-harness.ts';
+import type { StandInConfig } from './electron-stand-in.ts';
+import type { StandInState } from './stand-in-inspect.ts';
+
+const CHILD = join(import.meta.dirname, 'boot-child.ts');
+
+export interface BootOptions {
+  userData: string;
+  logs: string;
+  /** `$XDG_CONFIG_HOME`, where Linux autostart entries go. */
+  xdgConfig: string;
+  isPackaged?: boolean;
+  /** Extra environment for the app (test variables a packaged app must ignore...). */
+  env?: Record<string, string>;
+  argv?: string[];
+  keychainSeed?: string;
+}
+
+type Reply = { id: number; ok: true; value: unknown } | { id: number; ok: false; error: string };
+
+/**
+ * The built app (dist/main) running in a child Node process under the stand-in `electron`,
+ * driven the way a user drives it: tray clicks, the window's preload API, power events, quit.
+ */
+export async function bootApp(options: BootOptions) {
+  const config: StandInConfig = {
+    isPackaged: options.isPackaged ?? false,
+    platform: process.platform,
+    appPath: ROOT,
+    userData: options.userData,
+    logs: options.logs,
+    keychainSeed: options.keychainSeed ?? 'boot-test-keychain',
+    argv: options.argv ?? ['tokentray'],
+  };
+  const output: string[] = [];
+  const child: ChildProcess = fork(CHILD, options.argv ?? [], {
+    execArgv: [],
+    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '',
+      XDG_CONFIG_HOME: options.xdgConfig,
+      TOKENTRAY_STAND_IN: JSON.stringify(config),
+      ...options.env,
+    },
+  });
+  child.stdout?.on('data', (chunk) => output.push(String(chunk)));
+  child.stderr?.on('data', (chunk) => output.push(String(chunk)));
+  const exited = new Promise<{ code: number | null; signal: string | null; at: number }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal, at: Date.now() })),
+  );
+  const pending = new Map<number, { resolve(value: unknown): void; reject(error: Error): void }>();
+  let final: StandInState | undefined;
+  let nextId = 1;
+  child.on('message', (message: Reply | { final: StandInState }) => {
+    if ('final' in message) {
+      final = message.final;
+      return;
+    }
+    const waiter = pending.get(message.id);
+    if (!waiter) return;
+    pending.delete(message.id);
+    if (message.ok) waiter.resolve(message.value);
+    else waiter.reject(new Error(message.error));
+  });
+  // A process that ends fails every question still waiting for an answer, with what it printed.
+  void exited.then(({ code, signal }) => {
+    for (const waiter of pending.values()) {
+      waiter.reject(new Error(`the app exited (${code ?? signal}):\n${output.join('')}`));
+    }
+    pending.clear();
+  });
+  await new Promise<void>((resolve, reject) => pending.set(0, { resolve: () => resolve(), reject }));
+
+  function call<T = unknown>(op: string, ...args: unknown[]): Promise<T> {
+    const id = nextId++;
+    return new Promise<T>((resolve, reject) => {
+      if (child.exitCode !== null || child.signalCode !== null) {
+        reject(new Error(`the app has exited:\n${output.join('')}`));
+        return;
+      }
+      pending.set(id, { resolve: resolve as (value: unknown) => void, reject });
+      child.send({ id, op, args });
+    });
+  }
+
+  const app = {
+    child,
+    output,
+    exited,
+    /** The last state the app reported as it quit (sent on its 'quit' event). */
+    final: () => final,
+    call,
+    state: () => call<StandInState>('state'),
+    /** Calls `window.tokentray[name](...args)` in the window's page, as the renderer would. */
+    api: <T = unknown>(name: string, ...args: unknown[]) => call<IpcResult<T>>('api', name, ...args),
+    tray: (...path: string[]) => call('tray', ...path),
+    /** Polls the app's state until `check` passes (it throws until then, like an expect). */
+    async until(check: (state: StandInState) => void, timeout = 10_000): Promise<StandInState> {
+      let last: StandInState | undefined;
+      await vi.waitFor(
+        async () => {
+          last = await app.state();
+          check(last);
+        },
+        { timeout, interval: 25 },
+      );
+      return last as StandInState;
+    },
+    /** Waits for the process to end by itself; on a hang, says what keeps it alive, then kills it. */
+    async exit(timeout = 10_000): Promise<{ code: number | null; signal: string | null; at: number }> {
+      const timer = new Promise<'hung'>((resolve) => setTimeout(() => resolve('hung'), timeout));
+      const result = await Promise.race([exited, timer]);
+      if (result !== 'hung') return result;
+      const handles = await Promise.race([call('handles'), new Promise((r) => setTimeout(() => r('?'), 1000))]);
+      child.kill('SIGKILL');
+      throw new Error(`the app did not exit on its own; still open: ${JSON.stringify(handles)}`);
+    },
+    kill: () => child.kill('SIGKILL'),
+  };
+  return app;
+}
+
+export type BootedApp = Awaited<ReturnType<typeof bootApp>>;
