@@ -39,7 +39,7 @@ const stub = `window.tokentray = {
   getSettings: async () => ({ ok: true, value: { clipboardClearSeconds: 60, startAtLogin: false, language: 'en',
     notifications: { refreshFailed: true, expired: true, expiringSoon: true, recovered: true }, defaultRefreshMarginMinutes: 0, allowWeakSecretStorage: false } }),
   getEnvironment: async () => ({ ok: true, value: { platform: 'linux', locale: 'en', version: 'bench', secretProtection: { kind: 'keychain', backend: 'gnome_libsecret' }, storeIssues: [] } }),
-  onProfilesChanged: () => () => {}, onSettingsChanged: () => () => {}, onFocusProfile: () => () => {},
+  onProfilesChanged: () => () => {}, onSettingsChanged: () => () => {}, onFocusProfile: () => () => {}, onStoreIssues: () => () => {},
 };
 new MutationObserver((_, observer) => {
   if (document.querySelectorAll('tt-profile-card article').length === ${PROFILES}) {
