@@ -8,6 +8,7 @@ import Conf from 'conf';
 import type { HttpOutcome } from '../main/core/http-client.ts';
 import { createTokenService, type KeyValueStore } from '../main/core/index.ts';
 import { createAesGcmCipher } from '../test/support/aes-gcm-cipher.ts';
+import { OFFLINE } from '../test/support/engine-fixture.ts';
 import { startFakeTokenServer } from '../test/support/fake-token-server.ts';
 import { createTempStore } from '../test/support/temp-store.ts';
 
@@ -19,12 +20,8 @@ const ms = (value: number) => `${value.toFixed(2)} ms`;
 
 const server = await startFakeTokenServer({ clients: { 'bench-api-key-0001': 'bench-secret-key-0001' } });
 /** For the one-by-one run, a network that never answers (until close): it measures saving, not fetching. */
-const offline: HttpOutcome = {
-  ok: false,
-  failure: { code: 'network_error', messageKey: 'network_error', message: '', retryable: true },
-};
 const silent = (_request: unknown, options: { signal?: AbortSignal } = {}) =>
-  new Promise<HttpOutcome>((resolve) => options.signal?.addEventListener('abort', () => resolve(offline)));
+  new Promise<HttpOutcome>((resolve) => options.signal?.addEventListener('abort', () => resolve(OFFLINE)));
 const temp = createTempStore();
 const cipher = createAesGcmCipher();
 

@@ -1,7 +1,13 @@
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DAY, ProfileInputError, type ProfileView } from '../../main/core/index.ts';
-import { API_KEY, createEngineFixture, type EngineFixture, SECRET_KEY } from '../support/engine-fixture.ts';
+import {
+  API_KEY,
+  createEngineFixture,
+  type EngineFixture,
+  offlineHttp,
+  SECRET_KEY,
+} from '../support/engine-fixture.ts';
 import { startFakeTokenServer } from '../support/fake-token-server.ts';
 
 let fx: EngineFixture;
@@ -93,13 +99,7 @@ describe('profiles', () => {
 
     const seen: string[] = [];
     const offline = await fx.restart({
-      http: async (request) => {
-        seen.push(request.url);
-        return {
-          ok: false,
-          failure: { code: 'network_error', messageKey: 'network_error', message: '', retryable: true },
-        };
-      },
+      http: offlineHttp(seen),
     });
     const { id } = await offline.addProfile({
       name: 'prod',
@@ -127,13 +127,7 @@ describe('profiles', () => {
     writeFileSync(fx.temp.filePath, JSON.stringify(data));
     const seen: string[] = [];
     const service = await fx.restart({
-      http: async (request) => {
-        seen.push(request.url);
-        return {
-          ok: false,
-          failure: { code: 'network_error', messageKey: 'network_error', message: '', retryable: true },
-        };
-      },
+      http: offlineHttp(seen),
     });
     const view = await service.refresh(id);
     expect(seen).toEqual([]);

@@ -1,4 +1,5 @@
-import { createTokenService, type Logger, type TokenServiceOptions } from '../../main/core/index.ts';
+import type { HttpOutcome } from '../../main/core/http-client.ts';
+import { createTokenService, type HttpSend, type Logger, type TokenServiceOptions } from '../../main/core/index.ts';
 import { createAesGcmCipher } from './aes-gcm-cipher.ts';
 import { type FakeServerOptions, startFakeTokenServer } from './fake-token-server.ts';
 import { createTempStore } from './temp-store.ts';
@@ -12,6 +13,20 @@ export function recordingLogger(lines: string[]): Logger {
     lines.push(`${level} ${message} ${JSON.stringify(details ?? {})}`);
   };
   return { debug: record('debug'), info: record('info'), warn: record('warn'), error: record('error') };
+}
+
+/** What a request gets when the network is down. */
+export const OFFLINE: HttpOutcome = {
+  ok: false,
+  failure: { code: 'network_error', messageKey: 'network_error', message: '', retryable: true },
+};
+
+/** A network that is down: every request fails with network_error; the URLs asked for are kept in `seen`. */
+export function offlineHttp(seen: string[] = []): HttpSend {
+  return async (request) => {
+    seen.push(request.url);
+    return OFFLINE;
+  };
 }
 
 /**

@@ -284,7 +284,7 @@ export const ipcMain = new IpcMain();
 // ---------------------------------------------------------------------------------------------
 // tray, menus, images, notifications
 
-interface MenuItem {
+export interface MenuItem {
   label?: string;
   type?: string;
   enabled?: boolean;
