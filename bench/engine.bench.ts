@@ -133,4 +133,4 @@ console.log(
 );
 console.log(`  checkDue(), nothing due:                    median ${ms(median(idle))} over ${RUNS * 4} calls`);
 console.log(`  checkDue(), all ${refreshed} due (month asleep):   ${ms(allDueMs)} (${allDueWrites} writes)`);
-console.log(`  close() with ${PROFILES > 4 ? 4 : PROFILES} requests hanging:         ${ms(quitMs)}`);
+console.log(`  close() with ${Math.min(PROFILES, 4)} requests hanging:         ${ms(quitMs)}`);

@@ -23,22 +23,22 @@ import {
 } from 'electron';
 import log from 'electron-log/node';
 import Store from 'electron-store';
-import { configureLogFile, createAppLogger } from './app-logger.ts';
-import { APP_SCHEME, APP_SCHEME_PRIVILEGES, createAppProtocolHandler, PAGE_URL } from './app-protocol.ts';
-import { createClipboardGuard } from './clipboard-guard.ts';
+import { createClipboardGuard } from './clipboard/clipboard-guard.ts';
 import { createTokenService, openStoreSafely, startRefreshTick } from './core/index.ts';
-import { createIpcGuard, removeForeignListeners } from './ipc-guard.ts';
-import { readLaunchOptions } from './launch-options.ts';
-import { createRedactor } from './log-redaction.ts';
-import { createLoginItem, HIDDEN_ARG, loginLaunchTarget } from './login-item.ts';
-import { hardenSession, hardenWebContents } from './main-window.ts';
-import { createNotifier } from './notifier.ts';
-import { createSafeStorageCipher, describeProtection } from './safe-storage-cipher.ts';
-import { createSettingsStore, defaultMarginMs } from './settings.ts';
-import { createShell } from './shell.ts';
-import { createTrayController } from './tray.ts';
-import type { Health } from './tray-status.ts';
-import { createWindowManager } from './window-manager.ts';
+import { createDesktop } from './desktop/desktop.ts';
+import { readLaunchOptions } from './desktop/launch-options.ts';
+import { createSettingsStore, defaultMarginMs } from './desktop/settings-store.ts';
+import { createIpcGuard, removeForeignListeners } from './ipc/ipc-guard.ts';
+import { configureLogFile, createAppLogger } from './logging/app-logger.ts';
+import { createRedactor } from './logging/log-redaction.ts';
+import { createNotifier } from './notifications/notifier.ts';
+import { createSafeStorageCipher, describeProtection } from './secrets/safe-storage-cipher.ts';
+import { createLoginItem, HIDDEN_ARG, loginLaunchTarget } from './system/login-item.ts';
+import { createTrayController } from './tray/tray.ts';
+import type { Health } from './tray/tray-status.ts';
+import { APP_SCHEME, APP_SCHEME_PRIVILEGES, createAppProtocolHandler, PAGE_URL } from './window/app-protocol.ts';
+import { hardenSession, hardenWebContents } from './window/main-window.ts';
+import { createWindowManager } from './window/window-manager.ts';
 
 const APP_ID = 'dev.tokentray.app';
 /** A quit that has not finished by then is cut short: saving happens first and takes milliseconds. */
@@ -114,7 +114,7 @@ async function main(): Promise<void> {
     },
   });
 
-  const shell = createShell({
+  const desktop = createDesktop({
     service,
     settings,
     tick,
@@ -178,11 +178,11 @@ async function main(): Promise<void> {
   // its own when the store was created, and anything else a library added goes the same way.
   const silenced = removeForeignListeners(ipcMain);
   if (silenced.length > 0) logger.info('foreign IPC listeners removed', { channels: silenced });
-  createIpcGuard({ handlers: shell.handlers, isTrustedSender: windows.isTrustedSender, logger }).register(ipcMain);
+  createIpcGuard({ handlers: desktop.handlers, isTrustedSender: windows.isTrustedSender, logger }).register(ipcMain);
 
-  powerMonitor.on('suspend', () => void shell.suspend());
-  powerMonitor.on('resume', () => void shell.resume());
-  powerMonitor.on('unlock-screen', () => void shell.resume());
+  powerMonitor.on('suspend', () => void desktop.suspend());
+  powerMonitor.on('resume', () => void desktop.resume());
+  powerMonitor.on('unlock-screen', () => void desktop.resume());
   app.on('second-instance', () => windows.show());
   app.on('activate', () => windows.show());
 
@@ -198,7 +198,7 @@ async function main(): Promise<void> {
       quitState = 'done';
       app.exit(0);
     }, QUIT_DEADLINE_MS);
-    shell
+    desktop
       .shutdown()
       .catch((error: unknown) =>
         logger.error('shutdown failed', { error: error instanceof Error ? error.name : 'unknown' }),
@@ -212,7 +212,7 @@ async function main(): Promise<void> {
   // The app lives in the tray: closing the window must not quit it.
   app.on('window-all-closed', () => undefined);
 
-  await shell.start();
+  await desktop.start();
   logger.info('TokenTray started', { version: app.getVersion(), profiles: service.listProfiles().length });
   const firstRun =
     service.listProfiles().length === 0 || opened.issue !== undefined || service.storeIssues().length > 0;

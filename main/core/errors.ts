@@ -1,6 +1,6 @@
-import en from '../../assets/locales/en.json' with { type: 'json' };
+import type { MessageKey } from '../contract/i18n.ts';
 import { scrubSecrets } from './secret-scrub.ts';
-import type { ErrorCode, TokenError } from './types.ts';
+import type { ErrorCode, ErrorMessageKey, TokenError } from './types.ts';
 
 /** Whether the engine may retry each kind of failure by itself. */
 export const RETRYABLE: Record<ErrorCode, boolean> = {
@@ -14,8 +14,6 @@ export const RETRYABLE: Record<ErrorCode, boolean> = {
   bad_response: true,
   credentials_unreadable: false,
 };
-
-export type ErrorMessageKey = keyof typeof en.errors;
 
 export interface ErrorDetails {
   messageKey?: ErrorMessageKey;
@@ -31,17 +29,11 @@ export interface ErrorDetails {
 /** A failure before it is stamped with a time: what providers and the HTTP layer return. */
 export type Failure = Omit<TokenError, 'at'>;
 
-/** Builds a failure whose English text comes from the same catalog the UI uses. */
+/** Builds a failure: a code, a catalog key and its parameters. The shell turns them into words. */
 export function failure(code: ErrorCode, details: ErrorDetails = {}): Failure {
-  const messageKey = details.messageKey ?? code;
-  const params = details.messageParams ?? {};
   const result: Failure = {
     code,
-    messageKey,
-    message: en.errors[messageKey as ErrorMessageKey].message.replace(
-      /\{(\w+)\}/g,
-      (all, name: string) => params[name] ?? all,
-    ),
+    messageKey: details.messageKey ?? code,
     retryable: details.retryable ?? RETRYABLE[code],
   };
   if (details.messageParams) result.messageParams = details.messageParams;
@@ -77,7 +69,7 @@ export function scrubProviderText(text: unknown, secrets: readonly string[]): st
  * engine stores and shows, whichever provider or layer produced it.
  */
 export function scrubFailure(failure: Failure, secrets: readonly string[]): Failure {
-  const clean: Failure = { ...failure, message: scrubSecrets(failure.message, secrets) };
+  const clean: Failure = { ...failure };
   if (failure.providerCode !== undefined) clean.providerCode = scrubSecrets(failure.providerCode, secrets);
   if (failure.providerMessage !== undefined) clean.providerMessage = scrubSecrets(failure.providerMessage, secrets);
   if (failure.messageParams) {
@@ -88,17 +80,23 @@ export function scrubFailure(failure: Failure, secrets: readonly string[]): Fail
   return clean;
 }
 
-/** Thrown (not returned) for caller mistakes: bad profile input or an unknown profile id. */
+/** The catalog keys of input mistakes (`input.key_required`...). */
+export type InputMessageKey = Extract<MessageKey, `input.${string}`>;
+
+/**
+ * Thrown (not returned) for caller mistakes: bad profile input. Carries the field and a catalog
+ * key; its message is that key, never a sentence (the shell has the words).
+ */
 export class ProfileInputError extends Error {
   readonly code = 'invalid_input';
   readonly field: string;
-  readonly messageKey: string;
+  readonly messageKey: InputMessageKey;
 
-  constructor(field: string, messageKey: keyof typeof en.input) {
-    super(en.input[messageKey]);
+  constructor(field: string, key: InputMessageKey extends `input.${infer K}` ? K : never) {
+    super(`${field}: input.${key}`);
     this.name = 'ProfileInputError';
     this.field = field;
-    this.messageKey = `input.${messageKey}`;
+    this.messageKey = `input.${key}`;
   }
 }
 

@@ -1,9 +1,12 @@
-/** The engine's public surface. Nothing below main/core may import electron. */
-export { type ErrorMessageKey, ProfileInputError, RETRYABLE, UnknownProfileError } from './errors.ts';
+/**
+ * The engine's public entry: what the desktop shell, the CLI, the server and outside checks build
+ * on. Nothing below main/core imports Electron, a shell module or the window (the linter enforces it).
+ */
+export { ProfileInputError, UnknownProfileError } from './errors.ts';
 export { createHttpClient, type HttpClientOptions, type HttpSend } from './http-client.ts';
-export { PROVIDER_IDS, PROVIDERS, type TokenUsage } from './providers/index.ts';
-export * from './refresh-policy.ts';
-export { DEFAULT_TICK, type RefreshTick, startRefreshTick } from './refresh-tick.ts';
+export { providerFacts } from './providers/facts.ts';
+export { CATALOGUE, isProviderId, PROVIDER_IDS, PROVIDERS } from './providers/index.ts';
+export { type RefreshTick, startRefreshTick } from './refresh-tick.ts';
 export { type OpenedStore, openStoreSafely } from './store-file.ts';
 export { StoreWriteError } from './store-writer.ts';
 export { createTokenService } from './token-service.ts';

@@ -1,45 +1,36 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import { tokenErrorSchema } from '../contract/views.ts';
 import { PROVIDER_IDS, PROVIDERS } from './providers/index.ts';
+import { optionsSchemaOf } from './providers/options.ts';
 import type { KeyValueStore, ProviderId, StoreIssue, TokenError } from './types.ts';
 
 /** Bumped whenever the stored shape changes; readers refuse shapes newer than they know. */
 export const SCHEMA_VERSION = 1;
 
 const KEYS = { version: 'schemaVersion', profiles: 'profiles', quarantine: 'quarantine' } as const;
-
-const storedError = z.object({
-  code: z.string(),
-  messageKey: z.string(),
-  message: z.string(),
-  messageParams: z.record(z.string(), z.string()).optional(),
-  retryable: z.boolean(),
-  providerCode: z.string().optional(),
-  providerMessage: z.string().optional(),
-  httpStatus: z.number().optional(),
-  retryAfterMs: z.number().optional(),
-  at: z.number(),
-});
+const maybe = z.optional;
 
 /** One profile at rest. Keys and token are cipher output; the rest is plain so listing never decrypts. */
 const storedProfile = z.object({
-  id: z.string().min(1),
+  id: z.string().check(z.minLength(1)),
   name: z.string(),
   provider: z.enum(PROVIDER_IDS as [ProviderId, ...ProviderId[]]),
-  tokenUrl: z.string().optional(),
+  tokenUrl: maybe(z.string()),
   options: z.record(z.string(), z.unknown()),
   apiKeyHint: z.string(),
   createdAt: z.number(),
   secrets: z.object({ apiKey: z.string(), secretKey: z.string() }),
-  token: z.object({ value: z.string(), obtainedAt: z.number(), expiresAt: z.number().optional() }).optional(),
-  refreshMarginMs: z.number().optional(),
-  cron: z.string().optional(),
+  token: maybe(z.object({ value: z.string(), obtainedAt: z.number(), expiresAt: maybe(z.number()) })),
+  refreshMarginMs: maybe(z.number()),
+  cron: maybe(z.string()),
   needsCredentials: z.boolean(),
   consecutiveFailures: z.number(),
-  lastError: storedError.optional(),
-  retryAt: z.number().optional(),
+  /** Checked on its own: a failure saved by another version is dropped, not the whole profile. */
+  lastError: maybe(z.unknown()),
+  retryAt: maybe(z.number()),
 });
 
-export type StoredProfile = Omit<z.infer<typeof storedProfile>, 'lastError'> & { lastError?: TokenError };
+export type StoredProfile = Omit<z.infer<typeof storedProfile>, 'lastError'> & { lastError?: TokenError | undefined };
 
 export interface LoadResult {
   profiles: StoredProfile[];
@@ -73,7 +64,7 @@ export function loadProfiles(store: KeyValueStore, now: number): LoadResult {
   for (const record of records) {
     const problem = recordProblem(record);
     if (problem === undefined) {
-      profiles.push(record as StoredProfile);
+      profiles.push(readRecord(record));
     } else {
       quarantine(store, { reason: problem, at: now, data: record });
       const name = typeof record?.name === 'string' ? ` "${record.name.slice(0, 100)}"` : '';
@@ -94,9 +85,16 @@ function recordProblem(record: unknown): string | undefined {
   const parsed = storedProfile.safeParse(record);
   if (!parsed.success) return 'unreadable profile';
   const { provider, options, tokenUrl } = parsed.data;
-  if (!PROVIDERS[provider].optionsSchema.safeParse(options).success) return 'unknown provider options';
+  if (!optionsSchemaOf(PROVIDERS[provider].catalogue).safeParse(options).success) return 'unknown provider options';
   if (tokenUrl !== undefined && !URL.canParse(tokenUrl)) return 'unreadable token URL';
   return undefined;
+}
+
+/** A record that passed recordProblem, as the engine holds it. */
+function readRecord(record: unknown): StoredProfile {
+  const { lastError, ...rest } = storedProfile.parse(record);
+  const error = tokenErrorSchema.safeParse(lastError);
+  return error.success ? { ...rest, lastError: error.data } : rest;
 }
 
 /** Writes every profile. The schema version is written once, when the store is first opened. */

@@ -1,17 +1,17 @@
 import type { LimitFunction } from 'p-limit';
 import { type Failure, failure, scrubFailure, UnknownProfileError } from './errors.ts';
 import type { HttpSend } from './http-client.ts';
-import { insecureTokenUrl, tokenEndpoint } from './profile-input.ts';
 import type { StoredProfile } from './profile-store.ts';
-import { PROVIDERS } from './providers/index.ts';
-import type { Credentials, ProviderContext, ProviderResult } from './providers/provider.ts';
+import { effectiveOptions, tokenEndpoint } from './providers/facts.ts';
+import { type Credentials, PROVIDERS, type ProviderContext, type ProviderResult } from './providers/index.ts';
 import { retryAtAfterFailure } from './refresh-policy.ts';
-import type { createSecretBox } from './secret-box.ts';
+import type { SecretBox } from './secret-box.ts';
+import { insecureTokenUrl } from './token-url.ts';
 import type { Logger } from './types.ts';
 
 export interface RefreshRunnerDeps {
   records: Map<string, StoredProfile>;
-  secrets: ReturnType<typeof createSecretBox>;
+  secrets: SecretBox;
   send: HttpSend;
   limit: LimitFunction;
   now(): number;
@@ -34,7 +34,8 @@ type FetchTarget = Pick<StoredProfile, 'provider' | 'tokenUrl' | 'options'>;
  */
 export function createRefreshRunner(deps: RefreshRunnerDeps) {
   const { records, secrets, log } = deps;
-  const inflight = new Map<string, Promise<void>>();
+  /** The run in flight per profile, and the generation it was started for. */
+  const inflight = new Map<string, { run: Promise<void>; generation: number }>();
   /** Bumped when a profile's keys or endpoint change or it is removed, so a stale result is dropped. */
   const generations = new Map<string, number>();
 
@@ -43,7 +44,7 @@ export function createRefreshRunner(deps: RefreshRunnerDeps) {
     const provider = PROVIDERS[record.provider];
     const context: ProviderContext = {
       tokenUrl: tokenEndpoint(record),
-      options: record.options,
+      options: effectiveOptions(record.provider, record.options),
       now: deps.now(),
       force,
     };
@@ -84,8 +85,10 @@ export function createRefreshRunner(deps: RefreshRunnerDeps) {
     const generation = generations.get(id) ?? 0;
     const stale = () => deps.signal.aborted || records.get(id) !== record || (generations.get(id) ?? 0) !== generation;
 
-    const credentials = await secrets.readCredentials(record);
+    const opened = await secrets.readCredentials(record.secrets);
     if (stale()) return;
+    if (opened?.resealed) record.secrets = opened.resealed;
+    const credentials = opened?.credentials;
     if (!credentials) {
       record.needsCredentials = true;
       record.lastError = { ...failure('credentials_unreadable'), at: deps.now() };
@@ -120,22 +123,27 @@ export function createRefreshRunner(deps: RefreshRunnerDeps) {
     await deps.persist();
   }
 
-  /** Fetches now, sharing a request already in flight; resolves once the outcome is saved. */
+  /**
+   * Fetches now, sharing a request already in flight for the profile as it is now; resolves once
+   * the outcome is saved. A run started before the keys or endpoint changed is not shared: its
+   * result will be dropped, so a new one starts beside it.
+   */
   function refresh(id: string, force: boolean): Promise<void> {
-    let running = inflight.get(id);
-    if (!running) {
-      running = runRefresh(id, force)
-        .catch((error: unknown) => {
-          log.error('refresh crashed', { profile: id, error: error instanceof Error ? error.name : 'unknown' });
-        })
-        .finally(() => {
-          inflight.delete(id);
-          deps.emit();
-        });
-      inflight.set(id, running);
-      deps.emit();
-    }
-    return running;
+    const generation = generations.get(id) ?? 0;
+    const current = inflight.get(id);
+    if (current && current.generation === generation) return current.run;
+    const entry = { generation, run: Promise.resolve() };
+    entry.run = runRefresh(id, force)
+      .catch((error: unknown) => {
+        log.error('refresh crashed', { profile: id, error: error instanceof Error ? error.name : 'unknown' });
+      })
+      .finally(() => {
+        if (inflight.get(id) === entry) inflight.delete(id);
+        deps.emit();
+      });
+    inflight.set(id, entry);
+    deps.emit();
+    return entry.run;
   }
 
   return {
@@ -148,7 +156,7 @@ export function createRefreshRunner(deps: RefreshRunnerDeps) {
     },
     /** Waits until no request is in flight. */
     async settle(): Promise<void> {
-      while (inflight.size > 0) await Promise.all([...inflight.values()]);
+      while (inflight.size > 0) await Promise.all([...inflight.values()].map((entry) => entry.run));
     },
   };
 }

@@ -1,23 +1,24 @@
 import type { StoredProfile } from './profile-store.ts';
 import type { Credentials } from './providers/provider.ts';
 import { MIN_USABLE_MS } from './refresh-policy.ts';
-import type { Cipher, Logger } from './types.ts';
+import type { Cipher } from './types.ts';
+
+/** A decrypted value, and its cipher text sealed afresh when the OS rotated its key. */
+interface Opened {
+  plain: string;
+  resealed?: string;
+}
 
 /**
- * Everything the engine does with cipher text: seal keys and tokens, open them again, and store
- * a freshly sealed copy when the OS rotated its key. A value that no longer opens is reported
- * as missing, never thrown past the engine.
+ * Everything the engine does with cipher text: seal keys and tokens and open them again. It
+ * changes nothing it is handed: a value sealed afresh after the OS rotated its key comes back for
+ * the caller to store. A value that no longer opens is reported as missing, never thrown.
  */
-export function createSecretBox(cipher: Cipher, log: Logger, onResealed: () => void) {
-  /** Decrypts, and stores a re-encrypted copy when the cipher says its key was rotated. */
-  async function open(stored: string, replace: (fresh: string) => void): Promise<string> {
-    if (!cipher.decryptWithRotation) return cipher.decrypt(stored);
+export function createSecretBox(cipher: Cipher) {
+  async function open(stored: string): Promise<Opened> {
+    if (!cipher.decryptWithRotation) return { plain: await cipher.decrypt(stored) };
     const { plain, replacement } = await cipher.decryptWithRotation(stored);
-    if (replacement !== undefined) {
-      replace(replacement);
-      onResealed();
-    }
-    return plain;
+    return replacement === undefined ? { plain } : { plain, resealed: replacement };
   }
 
   return {
@@ -28,39 +29,42 @@ export function createSecretBox(cipher: Cipher, log: Logger, onResealed: () => v
       return { apiKey: a, secretKey: s };
     },
 
-    /** The profile's keys, or undefined when they cannot be decrypted here any more. */
-    async readCredentials(record: StoredProfile): Promise<Credentials | undefined> {
-      const secrets = record.secrets;
+    /**
+     * The profile's keys, or undefined when they cannot be decrypted here any more; `resealed`
+     * holds their cipher text when the OS rotated its key and they should be stored again.
+     */
+    async readCredentials(
+      secrets: StoredProfile['secrets'],
+    ): Promise<{ credentials: Credentials; resealed?: StoredProfile['secrets'] } | undefined> {
       try {
-        const [apiKey, secretKey] = await Promise.all([
-          open(secrets.apiKey, (fresh) => {
-            secrets.apiKey = fresh;
-          }),
-          open(secrets.secretKey, (fresh) => {
-            secrets.secretKey = fresh;
-          }),
-        ]);
-        return { apiKey, secretKey };
+        const [apiKey, secretKey] = await Promise.all([open(secrets.apiKey), open(secrets.secretKey)]);
+        const credentials = { apiKey: apiKey.plain, secretKey: secretKey.plain };
+        if (apiKey.resealed === undefined && secretKey.resealed === undefined) return { credentials };
+        return {
+          credentials,
+          resealed: { apiKey: apiKey.resealed ?? secrets.apiKey, secretKey: secretKey.resealed ?? secrets.secretKey },
+        };
       } catch {
         return undefined;
       }
     },
 
-    /** The stored token if it has at least a minute left and still decrypts; else undefined. */
-    async usableToken(record: StoredProfile, now: number): Promise<string | undefined> {
-      const token = record.token;
-      if (!token) return undefined;
-      if (token.expiresAt !== undefined && token.expiresAt - now < MIN_USABLE_MS) return undefined;
+    /**
+     * The stored token if it has at least a minute left: `plain` when it opens, `unreadable` when
+     * the keychain no longer opens it, `resealed` when it should be stored again.
+     */
+    async openToken(
+      token: NonNullable<StoredProfile['token']>,
+      now: number,
+    ): Promise<{ plain?: string; resealed?: string; unreadable?: true }> {
+      if (token.expiresAt !== undefined && token.expiresAt - now < MIN_USABLE_MS) return {};
       try {
-        return await open(token.value, (fresh) => {
-          token.value = fresh;
-        });
+        return await open(token.value);
       } catch {
-        // The keychain no longer opens it; a fresh token replaces it.
-        if (record.token === token) record.token = undefined;
-        log.warn('stored token cannot be decrypted', { profile: record.id });
-        return undefined;
+        return { unreadable: true };
       }
     },
   };
 }
+
+export type SecretBox = ReturnType<typeof createSecretBox>;

@@ -1,4 +1,6 @@
-import type { IpcResult, TokenTrayApi } from '../../main/ipc-contract.ts';
+import type { TokenTrayApi } from '../../main/contract/api.ts';
+import type { MessageKey, Translator } from '../../main/contract/i18n.ts';
+import type { IpcError, IpcResult } from '../../main/contract/ipc.ts';
 
 declare global {
   interface Window {
@@ -14,7 +16,7 @@ export class ApiError extends Error {
   readonly code: string;
   readonly messageKey: string | undefined;
   readonly field: string | undefined;
-  constructor(error: { code: string; message: string; messageKey?: string; field?: string }) {
+  constructor(error: IpcError) {
     super(error.message);
     this.code = error.code;
     this.messageKey = error.messageKey;
@@ -26,4 +28,11 @@ export async function unwrap<T>(pending: Promise<IpcResult<T>>): Promise<T> {
   const result = await pending;
   if (!result.ok) throw new ApiError(result.error);
   return result.value;
+}
+
+/** What to tell the user about a failed call: main's catalog key, or a generic sentence. */
+export function failureText(error: unknown, tr: Translator): string {
+  // Keys come from main, which takes them from the same typed catalog.
+  const key = error instanceof ApiError ? (error.messageKey as MessageKey | undefined) : undefined;
+  return tr.t(key ?? 'ui.error_generic');
 }

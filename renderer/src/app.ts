@@ -1,13 +1,17 @@
 import { html, LitElement, nothing } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
-import { createTranslator, resolveLocale, type Translator } from '../../assets/locales/translator.ts';
-import type { AppEnvironment, ProfileView, Settings } from '../../main/ipc-contract.ts';
-import { api, unwrap } from './api.ts';
+import { createTranslator, describeError, resolveLocale, type Translator } from '../../main/contract/i18n.ts';
+import type { AppEnvironment } from '../../main/contract/ipc.ts';
+import type { Settings } from '../../main/contract/settings.ts';
+import type { ProfileView } from '../../main/contract/views.ts';
+import { api, failureText, unwrap } from './api.ts';
+import { confirmDialog } from './confirm-dialog.ts';
 import { setCountdownTranslator } from './countdown.ts';
 import './profile-card.ts';
 import './profile-form.ts';
 import { protectionText } from './settings-panel.ts';
 import './settings-panel.ts';
+import { entryOf } from './view-model.ts';
 
 type Screen = { name: 'list' } | { name: 'form'; editId?: string } | { name: 'settings' };
 
@@ -143,9 +147,9 @@ export class TokenTrayApp extends LitElement {
     if (!target) return;
     try {
       const view = await unwrap(api().refresh(target.id, { force: true }));
-      if (view.error) this.say(this.tr.t(`errors.${view.error.messageKey}.message`, view.error.messageParams));
-    } catch {
-      this.say(this.tr.t('ui.error_generic'));
+      if (view.error) this.say(describeError(view.error, this.tr).message);
+    } catch (error) {
+      this.say(failureText(error, this.tr));
     }
   }
 
@@ -156,28 +160,9 @@ export class TokenTrayApp extends LitElement {
     try {
       await unwrap(api().removeProfile(target.id));
       this.say(this.tr.t('ui.removed', { name: target.name }));
-    } catch {
-      this.say(this.tr.t('ui.error_generic'));
+    } catch (error) {
+      this.say(failureText(error, this.tr));
     }
-  }
-
-  /** A modal question with Cancel focused first, so Enter never confirms something destructive. */
-  private confirmDialog(
-    id: string,
-    title: string,
-    body: string,
-    action: string,
-    confirm: () => void,
-    closed: () => void,
-  ) {
-    return html`<dialog id=${id} aria-labelledby="${id}-title" @close=${closed}>
-      <h2 id="${id}-title">${title}</h2>
-      <p>${body}</p>
-      <div class="form-actions">
-        <button type="button" class="secondary" autofocus @click=${() => this.querySelector<HTMLDialogElement>(`#${id}`)?.close()}>${this.tr.t('ui.cancel')}</button>
-        <button type="button" class="danger" @click=${confirm}>${action}</button>
-      </div>
-    </dialog>`;
   }
 
   private go(screen: Screen): void {
@@ -194,7 +179,7 @@ export class TokenTrayApp extends LitElement {
     }
     if (screen.name === 'form') {
       const editing = screen.editId ? this.profiles.find((p) => p.id === screen.editId) : undefined;
-      return html`<tt-profile-form .tr=${tr} .editing=${editing}></tt-profile-form>`;
+      return html`<tt-profile-form .tr=${tr} .editing=${editing} .providers=${this.env.providers}></tt-profile-form>`;
     }
     if (this.profiles.length === 0) {
       return html`<section class="empty" aria-labelledby="empty-title">
@@ -208,7 +193,8 @@ export class TokenTrayApp extends LitElement {
         this.profiles,
         (p) => p.id,
         (p) =>
-          html`<li><tt-profile-card data-id=${p.id} .view=${p} .tr=${tr} .platform=${this.env?.platform ?? 'other'}></tt-profile-card></li>`,
+          html`<li><tt-profile-card data-id=${p.id} .view=${p} .tr=${tr} .platform=${this.env?.platform ?? 'other'}
+            .entry=${entryOf(this.env?.providers ?? [], p.provider)}></tt-profile-card></li>`,
       )}
     </ul>`;
   }
@@ -235,7 +221,9 @@ export class TokenTrayApp extends LitElement {
       ${issues.length > 0 ? html`<div class="banner warn" role="alert"><p>${tr.t('ui.store_issue')}</p><ul>${issues.map((i) => html`<li>${i.detail}</li>`)}</ul></div>` : nothing}
       <main>${this.renderMain()}</main>
       <div class="toast" role="status" aria-live="polite">${this.message}</div>
-      ${this.confirmDialog(
+      ${confirmDialog(
+        this,
+        tr,
         'confirm-force',
         tr.t('ui.force_title', { name: this.forcing?.name ?? '' }),
         tr.t('ui.force_body'),
@@ -243,7 +231,9 @@ export class TokenTrayApp extends LitElement {
         () => this.confirmForce(),
         () => (this.forcing = undefined),
       )}
-      ${this.confirmDialog(
+      ${confirmDialog(
+        this,
+        tr,
         'confirm-remove',
         tr.t('ui.remove_title', { name: this.removing?.name ?? '' }),
         tr.t('ui.remove_body'),

@@ -1,4 +1,4 @@
-import type { Translator } from '../../assets/locales/translator.ts';
+import type { Translator } from '../../main/contract/i18n.ts';
 import { countdownText } from './view-model.ts';
 
 /**

@@ -1,8 +1,11 @@
 import { html, LitElement, nothing } from 'lit';
-import type { Translator } from '../../assets/locales/translator.ts';
-import { type AppEnvironment, type CopyFormat, copyFormatsFor, type ProfileView } from '../../main/ipc-contract.ts';
-import { api, unwrap } from './api.ts';
-import { BADGE_GLYPH, badgeOf, keyNames, problemOf } from './view-model.ts';
+import { type ProviderCatalogueEntry, resolveEntry } from '../../main/contract/catalogue.ts';
+import type { Translator } from '../../main/contract/i18n.ts';
+import type { AppEnvironment } from '../../main/contract/ipc.ts';
+import type { ProfileView } from '../../main/contract/views.ts';
+import { type CopyFormat, copyFormatsFor } from '../../main/contract/vocabulary.ts';
+import { api, failureText, unwrap } from './api.ts';
+import { BADGE_GLYPH, badgeOf, problemOf } from './view-model.ts';
 
 /** Asks the app to show a short message in its live region. */
 export function toast(from: Element, text: string): void {
@@ -15,12 +18,15 @@ export class ProfileCard extends LitElement {
     view: { attribute: false },
     tr: { attribute: false },
     platform: { attribute: false },
+    entry: { attribute: false },
     revealed: { state: true },
   };
   declare view: ProfileView;
   declare tr: Translator;
   /** Which shells the request lines are for: Windows gets a PowerShell line too. */
   declare platform: AppEnvironment['platform'];
+  /** The provider's catalogue entry: what the card may offer (a forced refresh...). */
+  declare entry: ProviderCatalogueEntry | undefined;
   declare revealed: string | undefined;
   private hideTimer: ReturnType<typeof setTimeout> | undefined;
 
@@ -43,8 +49,7 @@ export class ProfileCard extends LitElement {
     try {
       await action();
     } catch (error) {
-      const key = (error as { messageKey?: string }).messageKey;
-      toast(this, key ? this.tr.t(key) : this.tr.t('ui.error_generic'));
+      toast(this, failureText(error, this.tr));
     }
   }
 
@@ -81,7 +86,8 @@ export class ProfileCard extends LitElement {
     const { view, tr } = this;
     const badge = badgeOf(view);
     const problem = problemOf(view, tr);
-    const names = keyNames(view.provider, tr);
+    const providerName = tr.provider(view.provider, 'name');
+    const canForce = this.entry ? resolveEntry(this.entry, view.options).forceRefresh : false;
     const tokenStillValid = problem && view.status !== 'expired' && view.status !== 'none' && view.expiresAt;
     const canUseToken = !view.needsCredentials;
     return html`
@@ -90,7 +96,7 @@ export class ProfileCard extends LitElement {
           <h2 id="name-${view.id}">${view.name}</h2>
           <span class="badge badge-${badge}"><span aria-hidden="true">${BADGE_GLYPH[badge]}</span> ${tr.t(`ui.badge_${badge}`)}</span>
         </header>
-        <p class="meta">${names.name} · ${tr.t('ui.key_hint', { hint: view.apiKeyHint })}</p>
+        <p class="meta">${providerName} · ${tr.t('ui.key_hint', { hint: view.apiKeyHint })}</p>
         <dl class="times">
           <div class="countdown-row">
             <dt>${tr.t('ui.expires_in')}</dt>
@@ -127,7 +133,7 @@ export class ProfileCard extends LitElement {
               ${this.revealed !== undefined ? tr.t('ui.hide') : tr.t('ui.reveal')}
             </button>
             ${
-              view.provider === 'wechat' && view.options.endpoint !== 'classic'
+              canForce
                 ? html`<button type="button" class="secondary" ?disabled=${view.refreshing || !canUseToken} @click=${() => this.ask('force')}>${tr.t('ui.force_refresh')}</button>`
                 : nothing
             }

@@ -1,96 +1,70 @@
-import type { ProfileInput, ProfileView, ProviderId } from '../../main/ipc-contract.ts';
+import { optionValue, type ProviderCatalogueEntry, resolveEntry } from '../../main/contract/catalogue.ts';
+import type { ProfileInput, ProfileView } from '../../main/contract/views.ts';
 
-export const PROVIDER_CHOICES: ProviderId[] = ['baidu', 'baidu-iam', 'wechat', 'feishu', 'dingtalk', 'oauth2'];
-
-/** What the form holds while the user types: strings and choices, keys never prefilled. */
+/** What the form holds while the user types: strings, keys never prefilled. */
 export interface Draft {
   name: string;
-  provider: ProviderId;
+  provider: string;
   apiKey: string;
   secretKey: string;
   tokenUrl: string;
-  auth: 'basic' | 'post';
-  scope: string;
-  iamLifetime: string;
-  wechatEndpoint: 'stable' | 'classic';
-  feishuRegion: 'feishu' | 'lark';
-  dingtalkApi: 'new' | 'legacy';
+  /** The provider's options as typed or chosen, by the names its catalogue entry gives. */
+  options: Record<string, string>;
   marginMinutes: string;
   cron: string;
 }
 
-/** The default endpoint of each provider, shown as the hint of the (optional) token URL field. */
-const DEFAULT_URLS: Partial<Record<ProviderId, string>> = {
-  baidu: 'https://aip.baidubce.com/oauth/2.0/token',
-  'baidu-iam': 'https://iam.bj.baidubce.com/v1/BCE-BEARER/token',
-  wechat: 'https://api.weixin.qq.com/cgi-bin/stable_token',
-  feishu: 'https://open.feishu.cn/open-apis/auth/v3/tenant_access_token/internal',
-  dingtalk: 'https://api.dingtalk.com/v1.0/oauth2/accessToken',
-};
-
-interface StoredOptions {
-  auth?: 'basic' | 'post';
-  scope?: string;
-  expireInSeconds?: number;
-  endpoint?: 'stable' | 'classic';
-  region?: 'feishu' | 'lark';
-  api?: 'new' | 'legacy';
-}
-
-export function draftFrom(view: ProfileView | undefined): Draft {
-  const options = (view?.options ?? {}) as StoredOptions;
+/** A draft of a saved profile (or of a new one, with the first provider's defaults). */
+export function draftFrom(view: ProfileView | undefined, entry: ProviderCatalogueEntry): Draft {
   return {
     name: view?.name ?? '',
-    provider: view?.provider ?? 'baidu',
+    provider: entry.id,
     apiKey: '',
     secretKey: '',
     tokenUrl: view?.tokenUrl ?? '',
-    auth: options.auth ?? 'basic',
-    scope: options.scope ?? '',
-    iamLifetime:
-      view?.provider === 'baidu-iam' && options.expireInSeconds !== undefined ? String(options.expireInSeconds) : '',
-    wechatEndpoint: options.endpoint ?? 'stable',
-    feishuRegion: options.region ?? 'feishu',
-    dingtalkApi: options.api ?? 'new',
+    options: optionDraft(entry, view?.provider === entry.id ? view.options : {}),
     marginMinutes: view?.refreshMarginMs === undefined ? '' : String(view.refreshMarginMs / 60_000),
     cron: view?.cron ?? '',
   };
 }
 
-/** Only the options of the chosen provider: the engine refuses ones it does not know. */
-export function providerOptions(d: Draft): Record<string, unknown> {
-  switch (d.provider) {
-    case 'oauth2':
-      return { auth: d.auth, ...(d.scope.trim() ? { scope: d.scope.trim() } : {}) };
-    case 'baidu-iam':
-      return d.iamLifetime.trim() ? { expireInSeconds: Number(d.iamLifetime.trim()) } : {};
-    case 'wechat':
-      return { endpoint: d.wechatEndpoint };
-    case 'feishu':
-      return { region: d.feishuRegion };
-    case 'dingtalk':
-      return { api: d.dingtalkApi };
-    default:
-      return {};
-  }
+/** The options as the form shows them: the profile's own, else each choice's default, else empty. */
+export function optionDraft(entry: ProviderCatalogueEntry, options: Readonly<Record<string, unknown>>) {
+  return Object.fromEntries(
+    entry.options.map((spec) => {
+      const value = spec.kind === 'choice' ? optionValue(entry, options, spec.name) : options[spec.name];
+      return [spec.name, value === undefined ? '' : String(value)];
+    }),
+  );
 }
 
-/** The endpoint used when the token URL is left empty, for the field's hint. */
-export function defaultUrl({ provider, wechatEndpoint, feishuRegion, dingtalkApi }: Draft): string {
-  if (provider === 'wechat' && wechatEndpoint === 'classic') return 'https://api.weixin.qq.com/cgi-bin/token';
-  if (provider === 'feishu' && feishuRegion === 'lark') {
-    return 'https://open.larksuite.com/open-apis/auth/v3/tenant_access_token/internal';
+/** The options the engine receives: only what was set, integers as numbers, text trimmed. */
+export function providerOptions(draft: Draft, entry: ProviderCatalogueEntry): Record<string, unknown> {
+  const options: Record<string, unknown> = {};
+  for (const spec of entry.options) {
+    const raw = (draft.options[spec.name] ?? '').trim();
+    if (raw === '') continue;
+    options[spec.name] = spec.kind === 'integer' ? Number(raw) : raw;
   }
-  if (provider === 'dingtalk' && dingtalkApi === 'legacy') return 'https://oapi.dingtalk.com/gettoken';
-  return DEFAULT_URLS[provider] ?? '';
+  return options;
+}
+
+/** The endpoint used when the token URL is left empty (for the field's hint); empty when there is none. */
+export function defaultUrl(draft: Draft, entry: ProviderCatalogueEntry): string {
+  return resolveEntry(entry, providerOptions(draft, entry)).defaultTokenUrl ?? '';
 }
 
 /** The profile input the engine receives; empty optional fields are left out. */
-export function toInput(d: Draft): ProfileInput {
-  const input: ProfileInput = { name: d.name, provider: d.provider, apiKey: d.apiKey, secretKey: d.secretKey };
-  if (d.tokenUrl.trim()) input.tokenUrl = d.tokenUrl.trim();
-  input.options = providerOptions(d);
-  if (d.marginMinutes.trim()) input.refreshMarginMs = Math.round(Number(d.marginMinutes) * 60_000);
-  if (d.cron.trim()) input.cron = d.cron.trim();
+export function toInput(draft: Draft, entry: ProviderCatalogueEntry): ProfileInput {
+  const input: ProfileInput = {
+    name: draft.name,
+    provider: draft.provider,
+    apiKey: draft.apiKey,
+    secretKey: draft.secretKey,
+    options: providerOptions(draft, entry),
+  };
+  if (draft.tokenUrl.trim()) input.tokenUrl = draft.tokenUrl.trim();
+  if (draft.marginMinutes.trim()) input.refreshMarginMs = Math.round(Number(draft.marginMinutes) * 60_000);
+  if (draft.cron.trim()) input.cron = draft.cron.trim();
   return input;
 }

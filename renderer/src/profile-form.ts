@@ -1,20 +1,25 @@
-import { html, LitElement, nothing, type TemplateResult } from 'lit';
-import type { Translator } from '../../assets/locales/translator.ts';
-import type { ProfileInput, ProfilePatch, ProfileView, ProviderId } from '../../main/ipc-contract.ts';
-import { ApiError, api, unwrap } from './api.ts';
-import { type Draft, defaultUrl, draftFrom, PROVIDER_CHOICES, toInput } from './profile-draft.ts';
-import { keyNames } from './view-model.ts';
+import { html, LitElement, nothing } from 'lit';
+import type { ProviderCatalogueEntry } from '../../main/contract/catalogue.ts';
+import { describeError, type Translator } from '../../main/contract/i18n.ts';
+import type { ProfilePatch, ProfileView } from '../../main/contract/views.ts';
+import { ApiError, api, failureText, unwrap } from './api.ts';
+import { field, optionFields, select, textInput } from './form-fields.ts';
+import { type Draft, defaultUrl, draftFrom, optionDraft, toInput } from './profile-draft.ts';
+import { entryOf, providerWords } from './view-model.ts';
 
-type FieldErrors = Partial<Record<keyof Draft | 'options', string>>;
+type FieldErrors = Partial<Record<string, string>>;
+const origin = (url: string) => (URL.canParse(url) ? new URL(url).origin : url);
 
 /**
- * Add or edit a profile. Secret fields are write-only: never prefilled, never echoed; on edit an
- * empty key field keeps the saved one. "Test" fetches a token with the typed keys, saving nothing.
+ * Add or edit a profile, drawn from the provider catalogue main sends: no provider is named here.
+ * Secret fields are write-only: never prefilled, never echoed; on edit an empty key field keeps
+ * the saved one. "Test" fetches a token with the typed keys, saving nothing.
  */
 export class ProfileForm extends LitElement {
   static override properties = {
     tr: { attribute: false },
     editing: { attribute: false },
+    providers: { attribute: false },
     draft: { state: true },
     errors: { state: true },
     busy: { state: true },
@@ -22,14 +27,14 @@ export class ProfileForm extends LitElement {
   };
   declare tr: Translator;
   declare editing: ProfileView | undefined;
-  declare draft: Draft;
+  declare providers: ProviderCatalogueEntry[];
+  declare draft: Draft | undefined;
   declare errors: FieldErrors;
   declare busy: 'test' | 'save' | undefined;
   declare testResult: { ok: boolean; text: string; remedy?: string } | undefined;
 
   constructor() {
     super();
-    this.draft = draftFrom(undefined);
     this.errors = {};
     this.busy = undefined;
     this.testResult = undefined;
@@ -39,33 +44,24 @@ export class ProfileForm extends LitElement {
     return this;
   }
 
+  private entry(id = this.draft?.provider): ProviderCatalogueEntry {
+    return entryOf(this.providers, id ?? '') ?? (this.providers[0] as ProviderCatalogueEntry);
+  }
+
   override willUpdate(changed: Map<string, unknown>): void {
-    if (changed.has('editing')) this.draft = draftFrom(this.editing);
+    if (changed.has('editing') || !this.draft) this.draft = draftFrom(this.editing, this.entry(this.editing?.provider));
   }
 
   override firstUpdated(): void {
     this.querySelector<HTMLInputElement>('#f-name')?.focus();
   }
 
-  private set<K extends keyof Draft>(key: K, value: Draft[K]): void {
-    this.draft = { ...this.draft, [key]: value };
-    if (this.errors[key]) this.errors = { ...this.errors, [key]: undefined };
+  private set(patch: Partial<Draft>, clears: string): void {
+    const draft = { ...(this.draft as Draft), ...patch };
+    if (patch.provider) draft.options = optionDraft(this.entry(patch.provider), {});
+    this.draft = draft;
+    if (this.errors[clears]) this.errors = { ...this.errors, [clears]: undefined };
     this.testResult = undefined;
-  }
-
-  /** Checks what the browser can check; main checks the rest and names the field. */
-  private localErrors(forTest: boolean): FieldErrors {
-    const d = this.draft;
-    const required = this.tr.t('ui.required');
-    const errors: FieldErrors = {};
-    if (!d.name.trim()) errors.name = required;
-    const keysNeeded = forTest || !this.editing || this.newDestination();
-    if (keysNeeded && !d.apiKey.trim()) errors.apiKey = required;
-    if (keysNeeded && !d.secretKey.trim()) errors.secretKey = required;
-    if (d.provider === 'oauth2' && !d.tokenUrl.trim()) errors.tokenUrl = required;
-    if (d.marginMinutes.trim() && !/^\d+(\.\d+)?$/.test(d.marginMinutes.trim()))
-      errors.marginMinutes = this.tr.t('input.margin_invalid');
-    return errors;
   }
 
   /**
@@ -74,85 +70,40 @@ export class ProfileForm extends LitElement {
    */
   private newDestination(): boolean {
     const saved = this.editing;
+    const draft = this.draft as Draft;
     if (!saved) return false;
-    const origin = (url: string) => (URL.canParse(url) ? new URL(url).origin : url);
-    const before = origin(saved.tokenUrl ?? defaultUrl(draftFrom(saved)));
-    const after = origin(this.draft.tokenUrl.trim() || defaultUrl(this.draft));
-    return this.draft.provider !== saved.provider || before !== after;
-  }
-
-  private input(): ProfileInput {
-    return toInput(this.draft);
-  }
-
-  private choice<K extends 'auth' | 'wechatEndpoint' | 'feishuRegion' | 'dingtalkApi'>(
-    key: K,
-    label: string,
-    choices: [Draft[K], string][],
-    hint?: string,
-  ) {
-    return this.field(
-      key,
-      label,
-      (d) => html`<select id="f-${key}" data-field=${key} aria-describedby=${d || nothing}
-        @change=${(e: Event) => this.set(key, (e.target as HTMLSelectElement).value as Draft[K])}>
-        ${choices.map(([value, text]) => html`<option value=${value} ?selected=${value === this.draft[key]}>${text}</option>`)}
-      </select>`,
-      hint,
+    const before = origin(
+      saved.tokenUrl ?? defaultUrl(draftFrom(saved, this.entry(saved.provider)), this.entry(saved.provider)),
     );
+    const after = origin(draft.tokenUrl.trim() || defaultUrl(draft, this.entry()));
+    return draft.provider !== saved.provider || before !== after;
   }
 
-  private renderProviderOptions() {
-    const { tr, draft } = this;
-    switch (draft.provider) {
-      case 'oauth2':
-        return html`${this.field('tokenUrl', tr.t('ui.field_token_url'), this.text('tokenUrl', { type: 'url' }), tr.t('ui.field_token_url_hint_required'))}
-          ${this.choice('auth', tr.t('ui.field_auth'), [
-            ['basic', tr.t('ui.auth_basic')],
-            ['post', tr.t('ui.auth_post')],
-          ])}
-          ${this.field('scope', tr.t('ui.field_scope'), this.text('scope'))}`;
-      case 'baidu-iam':
-        return this.field(
-          'iamLifetime',
-          tr.t('ui.field_iam_lifetime'),
-          this.text('iamLifetime', { placeholder: '86400' }),
-          tr.t('ui.field_iam_lifetime_hint'),
-        );
-      case 'wechat':
-        return this.choice(
-          'wechatEndpoint',
-          tr.t('ui.field_wechat_endpoint'),
-          [
-            ['stable', tr.t('ui.wechat_stable')],
-            ['classic', tr.t('ui.wechat_classic')],
-          ],
-          draft.wechatEndpoint === 'classic' ? tr.t('ui.wechat_classic_warning') : undefined,
-        );
-      case 'feishu':
-        return this.choice('feishuRegion', tr.t('ui.field_feishu_region'), [
-          ['feishu', tr.t('ui.region_feishu')],
-          ['lark', tr.t('ui.region_lark')],
-        ]);
-      case 'dingtalk':
-        return this.choice('dingtalkApi', tr.t('ui.field_dingtalk_api'), [
-          ['new', tr.t('ui.dingtalk_new')],
-          ['legacy', tr.t('ui.dingtalk_legacy')],
-        ]);
-      default:
-        return nothing;
-    }
+  /** Checks what the browser can check; main checks the rest and names the field. */
+  private localErrors(forTest: boolean): FieldErrors {
+    const d = this.draft as Draft;
+    const required = this.tr.t('ui.required');
+    const errors: FieldErrors = {};
+    if (!d.name.trim()) errors.name = required;
+    const keysNeeded = forTest || !this.editing || this.newDestination();
+    if (keysNeeded && !d.apiKey.trim()) errors.apiKey = required;
+    if (keysNeeded && !d.secretKey.trim()) errors.secretKey = required;
+    if (!d.tokenUrl.trim() && !defaultUrl(d, this.entry())) errors.tokenUrl = required;
+    if (d.marginMinutes.trim() && !/^\d+(\.\d+)?$/.test(d.marginMinutes.trim()))
+      errors.marginMinutes = this.tr.t('input.margin_invalid');
+    return errors;
   }
 
   private showError(error: unknown): void {
-    if (error instanceof ApiError && error.field) {
-      const field = error.field === 'refreshMarginMs' ? 'marginMinutes' : (error.field as keyof FieldErrors);
-      this.errors = { ...this.errors, [field]: error.messageKey ? this.tr.t(error.messageKey) : error.message };
-      this.querySelector<HTMLElement>(`[data-field="${field}"]`)?.focus();
+    const field = error instanceof ApiError && error.field === 'refreshMarginMs' ? 'marginMinutes' : undefined;
+    const target =
+      error instanceof ApiError && this.querySelector<HTMLElement>(`[data-field="${field ?? error.field}"]`);
+    if (error instanceof ApiError && target) {
+      this.errors = { ...this.errors, [field ?? error.field ?? '']: failureText(error, this.tr) };
+      target.focus();
       return;
     }
-    const key = error instanceof ApiError ? error.messageKey : undefined;
-    this.testResult = { ok: false, text: key ? this.tr.t(key) : this.tr.t('ui.error_generic') };
+    this.testResult = { ok: false, text: failureText(error, this.tr) };
   }
 
   private focusFirstError(errors: FieldErrors): boolean {
@@ -167,21 +118,16 @@ export class ProfileForm extends LitElement {
     if (this.focusFirstError(this.localErrors(true))) return;
     this.busy = 'test';
     try {
-      const check = await unwrap(api().testCredentials(this.input()));
+      const check = await unwrap(api().testCredentials(toInput(this.draft as Draft, this.entry())));
       if (check.ok) {
+        const lifetime = check.expiresInMs ? this.tr.duration(check.expiresInMs) : undefined;
         this.testResult = {
           ok: true,
-          text: check.expiresInMs
-            ? this.tr.t('ui.test_ok', { lifetime: this.tr.duration(check.expiresInMs) })
-            : this.tr.t('ui.test_ok_unknown'),
+          text: lifetime ? this.tr.t('ui.test_ok', { lifetime }) : this.tr.t('ui.test_ok_unknown'),
         };
       } else {
-        const key = check.error.messageKey;
-        this.testResult = {
-          ok: false,
-          text: this.tr.t(`errors.${key}.message`),
-          remedy: this.tr.t(`errors.${key}.remedy`),
-        };
+        const { message, remedy } = describeError(check.error, this.tr);
+        this.testResult = { ok: false, text: message, remedy };
       }
     } catch (error) {
       this.showError(error);
@@ -195,7 +141,7 @@ export class ProfileForm extends LitElement {
     if (this.busy || this.focusFirstError(this.localErrors(false))) return;
     this.busy = 'save';
     try {
-      const input = this.input();
+      const input = toInput(this.draft as Draft, this.entry());
       let saved: ProfileView;
       if (this.editing) {
         const patch: ProfilePatch = {
@@ -222,61 +168,61 @@ export class ProfileForm extends LitElement {
     this.dispatchEvent(new CustomEvent('tt-cancel', { bubbles: true }));
   }
 
-  private field(
-    key: keyof Draft,
-    label: string,
-    control: (describedBy: string) => TemplateResult,
-    hint?: string,
-  ): TemplateResult {
-    const error = this.errors[key];
-    const ids = [hint ? `h-${key}` : '', error ? `e-${key}` : ''].filter(Boolean).join(' ');
-    return html`<div class="field ${error ? 'has-error' : ''}">
-      <label for="f-${key}">${label}</label>
-      ${control(ids)}
-      ${hint ? html`<p class="hint" id="h-${key}">${hint}</p>` : nothing}
-      ${error ? html`<p class="error" id="e-${key}">${error}</p>` : nothing}
-    </div>`;
-  }
-
-  private text(key: keyof Draft, options: { type?: string; autocomplete?: string; placeholder?: string } = {}) {
-    return (describedBy: string) => html`<input
-      id="f-${key}" data-field=${key} name=${key} type=${options.type ?? 'text'}
-      autocomplete=${options.autocomplete ?? 'off'} spellcheck="false"
-      placeholder=${options.placeholder ?? nothing}
-      aria-describedby=${describedBy || nothing} aria-invalid=${this.errors[key] ? 'true' : 'false'}
-      .value=${this.draft[key]} @input=${(e: Event) => this.set(key, (e.target as HTMLInputElement).value as never)} />`;
+  private input(
+    name: 'name' | 'apiKey' | 'secretKey' | 'tokenUrl' | 'marginMinutes' | 'cron',
+    text: string,
+    options: { hint?: string | undefined; type?: string; autocomplete?: string; placeholder?: string | undefined } = {},
+  ) {
+    const control = textInput(name, (this.draft as Draft)[name], (value) => this.set({ [name]: value }, name), {
+      ...options,
+      invalid: Boolean(this.errors[name]),
+    });
+    return field(name, text, control, { hint: options.hint, error: this.errors[name] });
   }
 
   protected override render() {
-    const { tr, draft } = this;
-    const names = keyNames(draft.provider, tr);
+    const { tr } = this;
+    const draft = this.draft as Draft;
+    const entry = this.entry();
+    const words = providerWords(entry, tr);
     const keep = !this.editing
       ? undefined
-      : this.newDestination()
-        ? tr.t('ui.field_secret_required_new_destination')
-        : tr.t('ui.field_secret_keep');
-    const fallbackUrl = defaultUrl(draft);
+      : tr.t(this.newDestination() ? 'ui.field_secret_required_new_destination' : 'ui.field_secret_keep');
+    const fallbackUrl = defaultUrl(draft, entry);
+    const setOption = (name: string, value: string) =>
+      this.set({ options: { ...draft.options, [name]: value } }, `opt-${name}`);
+    const options = (advanced: boolean) =>
+      optionFields(entry, draft.options, tr, setOption, advanced, (name) => this.errors[`opt-${name}`]);
+    const tokenUrl = fallbackUrl
+      ? this.input('tokenUrl', tr.t('ui.field_token_url'), {
+          type: 'url',
+          hint: tr.t('ui.field_token_url_hint_default', { url: fallbackUrl }),
+        })
+      : this.input('tokenUrl', tr.t('ui.field_token_url'), {
+          type: 'url',
+          hint: tr.t('ui.field_token_url_hint_required'),
+        });
+    const choices = this.providers.map((p): [string, string] => [p.id, tr.provider(p.id, 'name')]);
     return html`
       <form class="panel" @submit=${this.save} novalidate aria-labelledby="form-title">
         <h2 id="form-title">${this.editing ? tr.t('ui.form_edit_title', { name: this.editing.name }) : tr.t('ui.form_add_title')}</h2>
-        ${this.field(
+        ${field(
           'provider',
           tr.t('ui.field_provider'),
-          (d) => html`<select id="f-provider" data-field="provider" aria-describedby=${d || nothing}
-            @change=${(e: Event) => this.set('provider', (e.target as HTMLSelectElement).value as ProviderId)}>
-            ${PROVIDER_CHOICES.map((id) => html`<option value=${id} ?selected=${id === draft.provider}>${keyNames(id, tr).name}</option>`)}
-          </select>`,
-          names.hint,
+          select('provider', draft.provider, choices, (id) => this.set({ provider: id }, 'provider')),
+          { hint: words.hint },
         )}
-        ${this.field('name', tr.t('ui.field_name'), this.text('name'), tr.t('ui.field_name_hint'))}
-        ${this.field('apiKey', names.apiKey, this.text('apiKey', { placeholder: keep }), keep)}
-        ${this.field('secretKey', names.secretKey, this.text('secretKey', { type: 'password', autocomplete: 'new-password', placeholder: keep }), keep)}
-        ${this.renderProviderOptions()}
+        ${this.input('name', tr.t('ui.field_name'), { hint: tr.t('ui.field_name_hint') })}
+        ${this.input('apiKey', words.apiKey, { placeholder: keep, hint: keep })}
+        ${this.input('secretKey', words.secretKey, { type: 'password', autocomplete: 'new-password', placeholder: keep, hint: keep })}
+        ${fallbackUrl ? nothing : tokenUrl}
+        ${options(false)}
         <details class="advanced" ?open=${Boolean(this.errors.tokenUrl || this.errors.marginMinutes || this.errors.cron)}>
           <summary>${tr.t('ui.advanced')}</summary>
-          ${draft.provider !== 'oauth2' ? this.field('tokenUrl', tr.t('ui.field_token_url'), this.text('tokenUrl', { type: 'url' }), tr.t('ui.field_token_url_hint_default', { url: fallbackUrl })) : nothing}
-          ${this.field('marginMinutes', tr.t('ui.field_margin'), this.text('marginMinutes', { type: 'text' }), tr.t('ui.field_margin_hint'))}
-          ${this.field('cron', tr.t('ui.field_cron'), this.text('cron'), tr.t('ui.field_cron_hint'))}
+          ${fallbackUrl ? tokenUrl : nothing}
+          ${options(true)}
+          ${this.input('marginMinutes', tr.t('ui.field_margin'), { hint: tr.t('ui.field_margin_hint') })}
+          ${this.input('cron', tr.t('ui.field_cron'), { hint: tr.t('ui.field_cron_hint') })}
         </details>
         <div class="test-result" role="status" aria-live="polite">
           ${

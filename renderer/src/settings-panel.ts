@@ -1,7 +1,9 @@
 import { html, LitElement, nothing } from 'lit';
-import type { Translator } from '../../assets/locales/translator.ts';
-import { type AppEnvironment, type Language, NOTICE_KINDS, type Settings } from '../../main/ipc-contract.ts';
-import { api, unwrap } from './api.ts';
+import type { Translator } from '../../main/contract/i18n.ts';
+import type { AppEnvironment } from '../../main/contract/ipc.ts';
+import type { Settings } from '../../main/contract/settings.ts';
+import { type Language, NOTICE_KINDS } from '../../main/contract/vocabulary.ts';
+import { api, failureText, unwrap } from './api.ts';
 import { toast } from './profile-card.ts';
 
 /** Says plainly how keys are protected on this machine; never claims more than is true. */
@@ -31,8 +33,7 @@ export class SettingsPanel extends LitElement {
       await unwrap(api().setSettings(patch));
       toast(this, this.tr.t('ui.saved'));
     } catch (error) {
-      const key = (error as { messageKey?: string }).messageKey;
-      toast(this, key ? this.tr.t(key) : this.tr.t('ui.error_generic'));
+      toast(this, failureText(error, this.tr));
     }
   }
 

@@ -1,5 +1,6 @@
-import type { Translator } from '../../assets/locales/translator.ts';
-import type { ProfileView } from '../../main/ipc-contract.ts';
+import type { ProviderCatalogueEntry } from '../../main/contract/catalogue.ts';
+import { describeError, type Translator } from '../../main/contract/i18n.ts';
+import type { ProfileView } from '../../main/contract/views.ts';
 
 export type Badge = 'valid' | 'expiring' | 'expired' | 'refreshing' | 'failed' | 'none';
 
@@ -27,25 +28,27 @@ export function countdownText(expiresAt: number | undefined, now: number, tr: Tr
   return left > 0 ? tr.duration(left) : tr.t('ui.expired_ago', { ago: tr.duration(-left) });
 }
 
-/** What went wrong and what to do about it, from the error's catalog key. */
+/** What went wrong and what to do about it, with the provider's own code beside the message. */
 export function problemOf(view: ProfileView, tr: Translator): { message: string; remedy: string } | undefined {
   const error = view.error;
   if (!error) return undefined;
-  const key = error.messageKey;
-  let message = tr.t(`errors.${key}.message`, error.messageParams);
-  if (error.providerCode) message += ` (${error.providerCode}${error.httpStatus ? `, HTTP ${error.httpStatus}` : ''})`;
-  return { message, remedy: tr.t(`errors.${key}.remedy`, error.messageParams) };
+  const { message, remedy } = describeError(error, tr);
+  if (!error.providerCode) return { message, remedy };
+  const status = error.httpStatus ? `, HTTP ${error.httpStatus}` : '';
+  return { message: `${message} (${error.providerCode}${status})`, remedy };
 }
 
-/** The names a provider's own console uses for its key pair. */
-export function keyNames(
-  provider: string,
-  tr: Translator,
-): { apiKey: string; secretKey: string; hint: string; name: string } {
+/** The words for a provider: its name and where to find its keys (locales), its keys' names (catalogue). */
+export function providerWords(entry: ProviderCatalogueEntry, tr: Translator) {
   return {
-    name: tr.t(`providers.${provider}.name`),
-    apiKey: tr.t(`providers.${provider}.apiKey`),
-    secretKey: tr.t(`providers.${provider}.secretKey`),
-    hint: tr.t(`providers.${provider}.hint`),
+    name: tr.provider(entry.id, 'name'),
+    hint: tr.provider(entry.id, 'hint'),
+    apiKey: entry.credentials.apiKey,
+    secretKey: entry.credentials.secretKey,
   };
+}
+
+/** A provider's catalogue entry by id; the catalogue comes from main with the environment. */
+export function entryOf(entries: readonly ProviderCatalogueEntry[], id: string): ProviderCatalogueEntry | undefined {
+  return entries.find((entry) => entry.id === id);
 }

@@ -3,7 +3,8 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { INVOKE_CHANNELS, type ProfileView } from '../../main/ipc-contract.ts';
+import { INVOKE_CHANNELS } from '../../main/contract/ipc.ts';
+import type { ProfileView } from '../../main/contract/views.ts';
 import { ROOT } from '../support/browser-harness.ts';
 import { API_KEY, SECRET_KEY } from '../support/engine-fixture.ts';
 import { type FakeTokenServer, startFakeTokenServer } from '../support/fake-token-server.ts';

@@ -15,13 +15,15 @@ afterAll(() => releaseMessageLoop());
 /** The boot test is only as good as the stand-in is strict: each refusal here is one it relies on. */
 describe('the stand-in electron', () => {
   it('refuses windows, trays and safeStorage before ready, and records it even when the error is caught', async () => {
+    await app.whenReady();
+    standIn.ready = false; // as it is while Electron starts
     expect(() => new Tray(nativeImage.createFromPath(`${import.meta.dirname}/stand-in.test.ts`))).toThrow(
       /before the app is ready/,
     );
     expect(() => new BrowserWindow({})).toThrow(/before the app is ready/);
     await expect(safeStorage.encryptStringAsync('x')).rejects.toThrow(/before the app is ready/);
     expect(standIn.violations).toHaveLength(3);
-    await app.whenReady();
+    standIn.ready = true;
     expect(() => new BrowserWindow({})).not.toThrow();
   });
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { apiKeyHint, cleanKey, isLoopbackHost } from '../../main/core/profile-input.ts';
+import { apiKeyHint, cleanKey } from '../../main/core/profile-input.ts';
+import { isLoopbackHost } from '../../main/core/token-url.ts';
 
 describe('key hints', () => {
   it.each([

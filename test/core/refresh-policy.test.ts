@@ -9,7 +9,7 @@ import {
   refreshMargin,
   retryAtAfterFailure,
   tokenStatus,
-} from '../../main/core/index.ts';
+} from '../../main/core/refresh-policy.ts';
 
 const HOUR = 60 * MINUTE;
 const T0 = Date.UTC(2026, 10, 30, 0, 0, 0);

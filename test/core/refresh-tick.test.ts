@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { DAY, MINUTE, startRefreshTick } from '../../main/core/index.ts';
+import { startRefreshTick } from '../../main/core/index.ts';
+import { DAY, MINUTE } from '../../main/core/refresh-policy.ts';
 import { createEngineFixture, type EngineFixture } from '../support/engine-fixture.ts';
 
 describe('the refresh tick', () => {

@@ -1,6 +1,7 @@
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DAY, ProfileInputError, type ProfileView } from '../../main/core/index.ts';
+import { ProfileInputError, type ProfileView } from '../../main/core/index.ts';
+import { DAY } from '../../main/core/refresh-policy.ts';
 import {
   API_KEY,
   createEngineFixture,

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { createTranslator, describeError } from '../../main/contract/i18n.ts';
 import type { ProfileInput } from '../../main/core/index.ts';
-import { PROVIDERS } from '../../main/core/index.ts';
+import { providerFacts } from '../../main/core/index.ts';
 import { API_KEY, createEngineFixture, type EngineFixture, SECRET_KEY } from '../support/engine-fixture.ts';
 
 const MIN = 60_000;
@@ -125,7 +126,10 @@ describe('WeChat stable_token', () => {
       messageKey: 'not_permitted_ip',
       messageParams: { ip: '203.0.113.7' },
     });
-    expect(view.error?.message).toBe("The provider refused this computer's IP address 203.0.113.7.");
+    // The engine speaks in codes and parameters; the words, with the IP filled in, come from the catalog.
+    expect(describeError(view.error ?? { messageKey: 'timeout' }, createTranslator('en')).message).toBe(
+      "The provider refused this computer's IP address 203.0.113.7.",
+    );
   });
 
   it.each([
@@ -155,7 +159,9 @@ describe('WeChat stable_token', () => {
     expect(fx.server.revoked.has(fx.server.issued[0] ?? '')).toBe(true);
     await fx.service.refresh(id, { force: true });
     expect(fx.server.requests[2]?.json).toBeUndefined();
-    expect(PROVIDERS.wechat.defaultTokenUrl({ endpoint: 'classic' })).toBe('https://api.weixin.qq.com/cgi-bin/token');
+    expect(providerFacts('wechat', { endpoint: 'classic' }).defaultTokenUrl).toBe(
+      'https://api.weixin.qq.com/cgi-bin/token',
+    );
   });
 });
 
@@ -194,10 +200,10 @@ describe('Feishu / Lark tenant_access_token', () => {
   });
 
   it('talks to Lark when the region says so', () => {
-    expect(PROVIDERS.feishu.defaultTokenUrl({ region: 'lark' })).toBe(
+    expect(providerFacts('feishu', { region: 'lark' }).defaultTokenUrl).toBe(
       'https://open.larksuite.com/open-apis/auth/v3/tenant_access_token/internal',
     );
-    expect(PROVIDERS.feishu.defaultTokenUrl({})).toBe(
+    expect(providerFacts('feishu', {}).defaultTokenUrl).toBe(
       'https://open.feishu.cn/open-apis/auth/v3/tenant_access_token/internal',
     );
   });

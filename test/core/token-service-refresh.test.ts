@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { BACKOFF_MAX_MS, DAY, MINUTE } from '../../main/core/index.ts';
+import { BACKOFF_MAX_MS, DAY, MINUTE } from '../../main/core/refresh-policy.ts';
 import { createEngineFixture, type EngineFixture } from '../support/engine-fixture.ts';
 
 let fx: EngineFixture;

@@ -1,6 +1,8 @@
 /// <reference lib="dom" />
 import { mkdirSync, rmSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { ProviderCatalogueEntry } from '../../main/contract/catalogue.ts';
+import { CATALOGUE } from '../../main/core/index.ts';
 import { useBrowser, type WindowHarness } from '../support/browser-harness.ts';
 import { API_KEY, SECRET_KEY } from '../support/engine-fixture.ts';
 
@@ -288,6 +290,69 @@ describe('the status window in Chromium', () => {
     await dialog.getByRole('button', { name: 'Force new token' }).click();
     await expect.poll(() => w?.fx.server.requests.at(-1)?.json?.force_refresh).toBe(true);
     expect(w.fx.server.revoked.size).toBe(1);
+  });
+
+  it('shows the IP WeChat refused when keys are tested, not a placeholder', async () => {
+    w = await chromium.open();
+    const { page } = w;
+    w.fx.server.behave({
+      type: 'raw',
+      status: 200,
+      body: JSON.stringify({
+        errcode: 40164,
+        errmsg: 'invalid ip 203.0.113.7 ipv6 ::ffff:203.0.113.7, not in whitelist',
+      }),
+    });
+    await page.getByRole('button', { name: 'Add key' }).click();
+    await page.getByLabel('Provider').selectOption('wechat');
+    await page.getByLabel('Name', { exact: true }).fill('Mini program');
+    await page.getByLabel('AppID').fill(API_KEY);
+    await page.getByLabel('AppSecret').fill(SECRET_KEY);
+    await page.getByText('Advanced').click();
+    await page.getByLabel('Token URL').fill(w.fx.server.wechatStableUrl);
+    await page.getByRole('button', { name: 'Test' }).click();
+    await expect
+      .poll(() => page.locator('.test-result').textContent())
+      .toContain("The provider refused this computer's IP address 203.0.113.7.");
+    expect(await page.locator('.test-result').textContent()).toContain('Add 203.0.113.7 to the IP whitelist');
+    expect(await page.locator('.test-result').textContent()).not.toContain('{ip}');
+  });
+
+  it('draws a provider it has never heard of from its catalogue entry alone', async () => {
+    const acme: ProviderCatalogueEntry = {
+      id: 'acme',
+      credentials: { apiKey: 'Tenant Key', secretKey: 'Tenant Secret' },
+      keysMayContainSpaces: false,
+      options: [
+        { name: 'zone', kind: 'choice', choices: ['north', 'south'], default: 'south' },
+        { name: 'ttl', kind: 'integer', min: 60, max: 3600, advanced: true },
+      ],
+      defaultTokenUrl: {
+        option: 'zone',
+        values: { north: 'https://n.acme.test/token', south: 'https://s.acme.test/token' },
+      },
+      usage: { style: 'bearer', name: 'Authorization' },
+      example: { method: 'GET', url: '{tokenOrigin}/' },
+      forceRefresh: false,
+      refreshWindowMs: null,
+    };
+    w = await chromium.open({ catalogue: [...CATALOGUE, acme] });
+    const { page } = w;
+    await page.getByRole('button', { name: 'Add key' }).click();
+    await page.getByLabel('Provider').selectOption('acme');
+    expect(await page.getByLabel('Tenant Key').count()).toBe(1);
+    expect(await page.getByLabel('Tenant Secret').count()).toBe(1);
+    const zone = page.locator('#f-opt-zone');
+    expect(await zone.inputValue()).toBe('south');
+    expect(await zone.locator('option').evaluateAll((o) => o.map((e) => (e as HTMLOptionElement).value))).toEqual([
+      'north',
+      'south',
+    ]);
+    await page.getByText('Advanced').click();
+    expect(await page.locator('#h-tokenUrl').textContent()).toContain('https://s.acme.test/token');
+    await zone.selectOption('north');
+    expect(await page.locator('#h-tokenUrl').textContent()).toContain('https://n.acme.test/token');
+    expect(await page.locator('#f-opt-ttl').count()).toBe(1);
   });
 
   it('offers every provider in the picker, in both languages', async () => {

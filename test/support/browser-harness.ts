@@ -5,9 +5,9 @@ import type { AddressInfo } from 'node:net';
 import { extname, join, normalize } from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll } from 'vitest';
-import { createIpcGuard, type SenderEvent } from '../../main/ipc-guard.ts';
+import { createIpcGuard, type SenderEvent } from '../../main/ipc/ipc-guard.ts';
+import { createDesktopFixture, type DesktopFixtureOptions } from './desktop-fixture.ts';
 import { recordingLogger } from './engine-fixture.ts';
-import { createShellFixture, type ShellFixtureOptions } from './shell-fixture.ts';
 
 export const ROOT = join(import.meta.dirname, '../..');
 const RENDERER = join(ROOT, 'dist/renderer');
@@ -76,7 +76,7 @@ export async function serveRenderer(): Promise<{ url: string; close(): Promise<v
 
 /**
  * Runs the built preload in the page with `require('electron')` answered by a bridge: invoke
- * goes to the real IPC guard and handlers in this process, events come back from the shell.
+ * goes to the real IPC guard and handlers in this process, events come back from the desktop.
  */
 function bridgeScript(preload: string): string {
   return `(() => {
@@ -104,10 +104,10 @@ function bridgeScript(preload: string): string {
 export async function openWindow(
   browser: Browser,
   rendererUrl: string,
-  options: ShellFixtureOptions & { colorScheme?: 'light' | 'dark'; locale?: string } = {},
+  options: DesktopFixtureOptions & { colorScheme?: 'light' | 'dark'; locale?: string } = {},
 ) {
   let page: Page | undefined;
-  const shell = await createShellFixture({
+  const desktop = await createDesktopFixture({
     ...options,
     service: { now: () => Date.now(), ...options.service },
     onSend: (channel, payload) => {
@@ -119,7 +119,7 @@ export async function openWindow(
   });
   const logs: string[] = [];
   const guard = createIpcGuard({
-    handlers: shell.shell.handlers,
+    handlers: desktop.desktop.handlers,
     isTrustedSender: () => true,
     logger: recordingLogger(logs),
   });
@@ -139,15 +139,15 @@ export async function openWindow(
     guard.dispatch(channel, {} as SenderEvent, args),
   );
   await page.addInitScript(bridgeScript(readFileSync(join(ROOT, 'dist/preload/preload.cjs'), 'utf8')));
-  await shell.shell.start();
+  await desktop.desktop.start();
   await page.goto(rendererUrl);
   return {
     page,
-    ...shell,
+    ...desktop,
     errors,
     async close() {
       await context.close();
-      await shell.fx.dispose();
+      await desktop.fx.dispose();
     },
   };
 }

@@ -18,7 +18,7 @@ export function recordingLogger(lines: string[]): Logger {
 /** What a request gets when the network is down. */
 export const OFFLINE: HttpOutcome = {
   ok: false,
-  failure: { code: 'network_error', messageKey: 'network_error', message: '', retryable: true },
+  failure: { code: 'network_error', messageKey: 'network_error', retryable: true },
 };
 
 /** A network that is down: every request fails with network_error; the URLs asked for are kept in `seen`. */

@@ -1,4 +1,4 @@
-import type { ProfileView } from '../../main/core/index.ts';
+import type { ErrorCode, ErrorMessageKey, ProfileView } from '../../main/core/index.ts';
 
 export const NOW = Date.UTC(2026, 10, 30, 1, 0, 0);
 export const MIN = 60_000;
@@ -25,10 +25,6 @@ export function view(overrides: Partial<ProfileView> = {}): ProfileView {
   };
 }
 
-export function failure(
-  code: ProfileView['error'] extends infer E ? (E extends { code: infer C } ? C : never) : never,
-  retryable: boolean,
-  messageKey: string = code,
-) {
-  return { code, messageKey, message: '', retryable, at: NOW };
+export function failure(code: ErrorCode, retryable: boolean, messageKey: ErrorMessageKey = code) {
+  return { code, messageKey, retryable, at: NOW };
 }

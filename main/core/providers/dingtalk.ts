@@ -1,14 +1,5 @@
-import { z } from 'zod';
-import { type AnswerShape, interpretAnswer, type TokenProvider } from './provider.ts';
-
-const optionsSchema = z
-  .object({
-    /** `new`: api.dingtalk.com v1.0 (default); `legacy`: oapi.dingtalk.com/gettoken. Their tokens differ. */
-    api: z.enum(['new', 'legacy']).default('new'),
-  })
-  .strict();
-
-const legacy = (options: Record<string, unknown>) => optionsSchema.parse(options).api === 'legacy';
+import type { AnswerShape } from './answer.ts';
+import type { ProviderDefinition } from './provider.ts';
 
 /** v1.0: `{accessToken, expireIn}`, errors as 4xx `{code: "invalidClientIdOrSecret", message}`. */
 const NEW_API: AnswerShape = {
@@ -30,30 +21,42 @@ const LEGACY_API: AnswerShape = {
 };
 
 /**
- * DingTalk app access tokens. Both endpoints hand back the same token while it is valid and
- * extend it, so refreshing early is harmless, but frequent calls get throttled.
+ * DingTalk app access tokens, docs/providers.md §5. Both endpoints hand back the same token while
+ * it is valid and extend it, so refreshing early is harmless, but frequent calls get throttled.
+ * `new` is api.dingtalk.com v1.0; `legacy` is oapi.dingtalk.com/gettoken. Their tokens differ.
  */
-export const dingtalkProvider: TokenProvider = {
-  id: 'dingtalk',
-  optionsSchema,
-  defaultTokenUrl: (options) =>
-    legacy(options) ? 'https://oapi.dingtalk.com/gettoken' : 'https://api.dingtalk.com/v1.0/oauth2/accessToken',
-  usage: ({ tokenUrl, options = {} }) => {
-    const isLegacy = legacy(options) || (tokenUrl?.includes('/gettoken') ?? false);
-    return isLegacy
-      ? {
-          style: 'query',
-          queryName: 'access_token',
-          example: { method: 'POST', url: 'https://oapi.dingtalk.com/topapi/v2/department/listsub', json: {} },
-        }
-      : {
-          style: 'header',
-          headerName: 'x-acs-dingtalk-access-token',
-          example: { method: 'GET', url: 'https://api.dingtalk.com/v1.0/contact/users/me' },
-        };
+export const dingtalkProvider: ProviderDefinition = {
+  catalogue: {
+    id: 'dingtalk',
+    credentials: { apiKey: 'Client ID (AppKey)', secretKey: 'Client Secret (AppSecret)' },
+    keysMayContainSpaces: false,
+    options: [{ name: 'api', kind: 'choice', choices: ['new', 'legacy'], default: 'new' }],
+    defaultTokenUrl: {
+      option: 'api',
+      values: {
+        new: 'https://api.dingtalk.com/v1.0/oauth2/accessToken',
+        legacy: 'https://oapi.dingtalk.com/gettoken',
+      },
+    },
+    usage: {
+      option: 'api',
+      values: {
+        new: { style: 'header', name: 'x-acs-dingtalk-access-token' },
+        legacy: { style: 'query', name: 'access_token' },
+      },
+    },
+    example: {
+      option: 'api',
+      values: {
+        new: { method: 'GET', url: 'https://api.dingtalk.com/v1.0/contact/users/me' },
+        legacy: { method: 'POST', url: 'https://oapi.dingtalk.com/topapi/v2/department/listsub', json: {} },
+      },
+    },
+    forceRefresh: false,
+    refreshWindowMs: null,
   },
   buildRequest({ apiKey, secretKey }, { tokenUrl, options }) {
-    if (legacy(options)) {
+    if (options.api === 'legacy') {
       const url = new URL(tokenUrl);
       url.searchParams.set('appkey', apiKey);
       url.searchParams.set('appsecret', secretKey);
@@ -61,6 +64,5 @@ export const dingtalkProvider: TokenProvider = {
     }
     return { method: 'POST', url: tokenUrl, json: { appKey: apiKey, appSecret: secretKey } };
   },
-  interpret: (response, credentials, { options }) =>
-    interpretAnswer(response, credentials, legacy(options) ? LEGACY_API : NEW_API),
+  answer: ({ options }) => (options.api === 'legacy' ? LEGACY_API : NEW_API),
 };

@@ -1,45 +1,39 @@
-import { z } from 'zod';
-import { interpretAnswer, type TokenProvider } from './provider.ts';
+import type { ProviderDefinition } from './provider.ts';
 
-const optionsSchema = z
-  .object({
-    /** Feishu (China) or Lark (international): the same API on different hosts. */
-    region: z.enum(['feishu', 'lark']).default('feishu'),
-  })
-  .strict();
+const HOSTS = { feishu: 'https://open.feishu.cn', lark: 'https://open.larksuite.com' };
+const TOKEN_PATH = '/open-apis/auth/v3/tenant_access_token/internal';
 
-const hostOf = (options: Record<string, unknown>) =>
-  optionsSchema.parse(options).region === 'lark' ? 'https://open.larksuite.com' : 'https://open.feishu.cn';
-
-/** Feishu / Lark tenant_access_token for a custom (self-built) app. */
-export const feishuProvider: TokenProvider = {
-  id: 'feishu',
-  optionsSchema,
-  defaultTokenUrl: (options) => `${hostOf(options)}/open-apis/auth/v3/tenant_access_token/internal`,
-  // With 30 minutes or more left Feishu returns the same token: refresh inside the last 30.
-  refreshWindowMs: () => 25 * 60_000,
-  usage: ({ tokenUrl, options = {} }) => ({
-    style: 'bearer',
-    example: {
-      method: 'GET',
-      url: `${tokenUrl ? new URL(tokenUrl).origin : hostOf(options)}/open-apis/im/v1/chats?page_size=1`,
+/** Feishu / Lark tenant_access_token for a custom (self-built) app, docs/providers.md §4. */
+export const feishuProvider: ProviderDefinition = {
+  catalogue: {
+    id: 'feishu',
+    credentials: { apiKey: 'App ID', secretKey: 'App Secret' },
+    keysMayContainSpaces: false,
+    // Feishu (China) or Lark (international): the same API on different hosts.
+    options: [{ name: 'region', kind: 'choice', choices: ['feishu', 'lark'], default: 'feishu' }],
+    defaultTokenUrl: {
+      option: 'region',
+      values: { feishu: `${HOSTS.feishu}${TOKEN_PATH}`, lark: `${HOSTS.lark}${TOKEN_PATH}` },
     },
-  }),
+    usage: { style: 'bearer', name: 'Authorization' },
+    example: { method: 'GET', url: '{tokenOrigin}/open-apis/im/v1/chats?page_size=1' },
+    forceRefresh: false,
+    // With 30 minutes or more left Feishu returns the same token: refresh inside the last 30.
+    refreshWindowMs: 25 * 60_000,
+  },
   buildRequest({ apiKey, secretKey }, { tokenUrl }) {
     return { method: 'POST', url: tokenUrl, json: { app_id: apiKey, app_secret: secretKey } };
   },
-  interpret: (response, credentials) =>
-    interpretAnswer(response, credentials, {
-      // `expire` is the remaining lifetime, not the total: it is the expiry either way.
-      success: (body) =>
-        body.code === 0 && 'tenant_access_token' in body
-          ? { token: body.tenant_access_token, lifetime: body.expire }
-          : undefined,
-      error: (body) =>
-        body.code !== undefined && body.code !== 0 ? { code: body.code, message: body.msg } : undefined,
-      errors: {
-        '10003': ['invalid_credentials', 'invalid_credentials_app'],
-        '10014': ['invalid_credentials', 'invalid_credentials_app_secret'],
-      },
-    }),
+  answer: () => ({
+    // `expire` is the remaining lifetime, not the total: it is the expiry either way.
+    success: (body) =>
+      body.code === 0 && 'tenant_access_token' in body
+        ? { token: body.tenant_access_token, lifetime: body.expire }
+        : undefined,
+    error: (body) => (body.code !== undefined && body.code !== 0 ? { code: body.code, message: body.msg } : undefined),
+    errors: {
+      '10003': ['invalid_credentials', 'invalid_credentials_app'],
+      '10014': ['invalid_credentials', 'invalid_credentials_app_secret'],
+    },
+  }),
 };

@@ -1,26 +1,46 @@
-import type { ProviderId } from '../types.ts';
+import { interpretAnswer } from './answer.ts';
 import { baiduProvider } from './baidu.ts';
 import { baiduIamProvider } from './baidu-iam.ts';
 import { dingtalkProvider } from './dingtalk.ts';
 import { feishuProvider } from './feishu.ts';
 import { oauth2Provider } from './oauth2.ts';
-import type { TokenProvider } from './provider.ts';
+import type { ProviderDefinition, TokenProvider } from './provider.ts';
 import { wechatProvider } from './wechat.ts';
 
-/** Every provider the engine speaks. A new provider is one file and one line here. */
-export const PROVIDERS: Record<ProviderId, TokenProvider> = {
+/** Every provider the engine speaks, in the order the window offers them. One line each. */
+const DEFINITIONS = {
   baidu: baiduProvider,
   'baidu-iam': baiduIamProvider,
   wechat: wechatProvider,
   feishu: feishuProvider,
   dingtalk: dingtalkProvider,
   oauth2: oauth2Provider,
-};
+} satisfies Record<string, ProviderDefinition>;
 
-export const PROVIDER_IDS = Object.keys(PROVIDERS) as ProviderId[];
+export type ProviderId = keyof typeof DEFINITIONS;
 
-export function isProviderId(value: unknown): value is ProviderId {
-  return typeof value === 'string' && Object.hasOwn(PROVIDERS, value);
+function complete(definition: ProviderDefinition): TokenProvider {
+  return {
+    ...definition,
+    interpret: (response, credentials, context) => interpretAnswer(response, credentials, definition.answer(context)),
+  };
 }
 
-export type { Credentials, TokenGrant, TokenProvider, TokenUsage } from './provider.ts';
+export const PROVIDERS = Object.fromEntries(
+  Object.entries(DEFINITIONS).map(([id, definition]) => {
+    if (definition.catalogue.id !== id) throw new Error(`provider ${id} declares id ${definition.catalogue.id}`);
+    return [id, complete(definition)];
+  }),
+) as Record<ProviderId, TokenProvider>;
+
+export const PROVIDER_IDS = Object.keys(DEFINITIONS) as ProviderId[];
+
+/** The catalogue the window, the CLI and the server render from, in offering order. */
+export const CATALOGUE = PROVIDER_IDS.map((id) => PROVIDERS[id].catalogue);
+
+export function isProviderId(value: unknown): value is ProviderId {
+  return typeof value === 'string' && Object.hasOwn(DEFINITIONS, value);
+}
+
+export type { ProviderResult, TokenGrant } from './answer.ts';
+export type { Credentials, ProviderContext, TokenProvider } from './provider.ts';

@@ -1,22 +1,11 @@
 import { isIP } from 'node:net';
-import { z } from 'zod';
-import { interpretAnswer, type TokenProvider } from './provider.ts';
-
-const optionsSchema = z
-  .object({
-    /**
-     * `stable` (default): stable_token, which never disturbs other holders of the token.
-     * `classic`: cgi-bin/token, where every call revokes the previous token, including the one the
-     * user's own servers use. Offered only as an explicit choice, with that warning.
-     */
-    endpoint: z.enum(['stable', 'classic']).default('stable'),
-  })
-  .strict();
+import type { ErrorTable } from './answer.ts';
+import type { ProviderDefinition } from './provider.ts';
 
 const BASE = 'https://api.weixin.qq.com/cgi-bin';
 
-/** WeChat errcodes (PROVIDERS.md §3), matched on the code only: errmsg carries a trace id. */
-const ERRORS = {
+/** WeChat errcodes (docs/providers.md §3), matched on the code only: errmsg carries a trace id. */
+const ERRORS: ErrorTable = {
   '40001': ['invalid_credentials', 'invalid_credentials_appsecret'],
   '40125': ['invalid_credentials', 'invalid_credentials_appsecret'],
   '40013': ['invalid_credentials', 'invalid_credentials_appid'],
@@ -32,7 +21,7 @@ const ERRORS = {
   '45009': 'rate_limited',
   '45011': 'rate_limited',
   '-1': 'server_error',
-} as const;
+};
 
 /**
  * The caller's IP, when WeChat names it ("invalid ip 1.2.3.4 ipv6 ::ffff:1.2.3.4, not in whitelist").
@@ -45,22 +34,29 @@ export function ipFromMessage(message: unknown): string | undefined {
   return candidate && isIP(candidate) !== 0 ? candidate : undefined;
 }
 
-/** WeChat Official Account / Mini Program access_token. */
-export const wechatProvider: TokenProvider = {
-  id: 'wechat',
-  optionsSchema,
-  defaultTokenUrl: (options) =>
-    optionsSchema.parse(options).endpoint === 'classic' ? `${BASE}/token` : `${BASE}/stable_token`,
-  // stable_token hands back the same token until 5 minutes before expiry: refresh inside that.
-  refreshWindowMs: (options) => (optionsSchema.parse(options).endpoint === 'stable' ? 4 * 60_000 : undefined),
-  supportsForceRefresh: (options) => optionsSchema.parse(options).endpoint === 'stable',
-  usage: () => ({
-    style: 'query',
-    queryName: 'access_token',
+/**
+ * WeChat Official Account / Mini Program access_token, docs/providers.md §3. `stable` (default)
+ * uses stable_token, which never disturbs other holders of the token; `classic` uses
+ * cgi-bin/token, where every call revokes the previous token, including the one the user's own
+ * servers use: offered only as an explicit choice, with that warning.
+ */
+export const wechatProvider: ProviderDefinition = {
+  catalogue: {
+    id: 'wechat',
+    credentials: { apiKey: 'AppID', secretKey: 'AppSecret' },
+    keysMayContainSpaces: false,
+    options: [
+      { name: 'endpoint', kind: 'choice', choices: ['stable', 'classic'], default: 'stable', warnOn: ['classic'] },
+    ],
+    defaultTokenUrl: { option: 'endpoint', values: { stable: `${BASE}/stable_token`, classic: `${BASE}/token` } },
+    usage: { style: 'query', name: 'access_token' },
     example: { method: 'GET', url: `${BASE}/get_api_domain_ip` },
-  }),
+    forceRefresh: { option: 'endpoint', values: { stable: true, classic: false } },
+    // stable_token hands back the same token until 5 minutes before expiry: refresh inside that.
+    refreshWindowMs: { option: 'endpoint', values: { stable: 4 * 60_000, classic: null } },
+  },
   buildRequest({ apiKey, secretKey }, { tokenUrl, options, force }) {
-    if (optionsSchema.parse(options).endpoint === 'classic') {
+    if (options.endpoint === 'classic') {
       // The classic endpoint only takes query parameters; there is no way to keep them out of the URL.
       const url = new URL(tokenUrl);
       url.searchParams.set('grant_type', 'client_credential');
@@ -74,16 +70,16 @@ export const wechatProvider: TokenProvider = {
       json: { grant_type: 'client_credential', appid: apiKey, secret: secretKey, force_refresh: force === true },
     };
   },
-  interpret: (response, credentials) =>
-    interpretAnswer(response, credentials, {
-      success: (body) => ('access_token' in body ? { token: body.access_token, lifetime: body.expires_in } : undefined),
-      error: (body) =>
-        body.errcode !== undefined && body.errcode !== 0 ? { code: body.errcode, message: body.errmsg } : undefined,
-      // Without the IP in the message, the general "not permitted" text (which names the whitelist) is right.
-      errors: (body) => (ipFromMessage(body.errmsg) ? ERRORS : { ...ERRORS, '40164': 'not_permitted' }),
-      params: (body) => {
-        const ip = ipFromMessage(body.errmsg);
-        return ip ? { ip } : undefined;
-      },
-    }),
+  answer: () => ({
+    success: (body) => ('access_token' in body ? { token: body.access_token, lifetime: body.expires_in } : undefined),
+    error: (body) =>
+      body.errcode !== undefined && body.errcode !== 0 ? { code: body.errcode, message: body.errmsg } : undefined,
+    errors: ERRORS,
+    // Without the IP in the message, the general "not permitted" text (which names the whitelist) is right.
+    messageKey: (body) => (body.errcode === 40164 && !ipFromMessage(body.errmsg) ? 'not_permitted' : undefined),
+    params: (body) => {
+      const ip = ipFromMessage(body.errmsg);
+      return ip ? { ip } : undefined;
+    },
+  }),
 };

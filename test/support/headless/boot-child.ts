@@ -125,4 +125,6 @@ process.on('message', (message: Command) => {
 process.channel?.unref();
 process.send?.({ id: 0, ok: true, value: 'loaded' });
 
+standIn.marks.bundleImport = performance.now();
 await import(pathToFileURL(join(standIn.config.appPath, 'dist/main/index.js')).href);
+standIn.marks.bundleEvaluated = performance.now();

@@ -1,7 +1,6 @@
 import { type ChildProcess, fork } from 'node:child_process';
 import { join } from 'node:path';
-import { vi } from 'vitest';
-import type { IpcResult } from '../../../main/ipc-contract.ts';
+import type { IpcResult } from '../../../main/contract/ipc.ts';
 import { ROOT } from '../browser-harness.ts';
 import type { StandInConfig } from './electron-stand-in.ts';
 import type { StandInState } from './stand-in-inspect.ts';
@@ -101,15 +100,18 @@ export async function bootApp(options: BootOptions) {
     tray: (...path: string[]) => call('tray', ...path),
     /** Polls the app's state until `check` passes (it throws until then, like an expect). */
     async until(check: (state: StandInState) => void, timeout = 10_000): Promise<StandInState> {
-      let last: StandInState | undefined;
-      await vi.waitFor(
-        async () => {
-          last = await app.state();
-          check(last);
-        },
-        { timeout, interval: 25 },
-      );
-      return last as StandInState;
+      // A plain loop rather than vi.waitFor, so benchmarks can drive the app outside vitest.
+      const deadline = Date.now() + timeout;
+      for (;;) {
+        const state = await app.state();
+        try {
+          check(state);
+          return state;
+        } catch (error) {
+          if (Date.now() > deadline) throw error;
+        }
+        await new Promise((resolve) => setTimeout(resolve, 25));
+      }
     },
     /** Waits for the process to end by itself; on a hang, says what keeps it alive, then kills it. */
     async exit(timeout = 10_000): Promise<{ code: number | null; signal: string | null; at: number }> {

@@ -58,6 +58,7 @@ export function inspect(s: typeof StandIn) {
     loginItem: s.loginItem,
     quit: s.quit,
     e2eGlobal: '__tokentrayE2E' in globalThis,
+    marks: s.marks,
   };
 }
 

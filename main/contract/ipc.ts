@@ -1,0 +1,101 @@
+import * as z from 'zod/mini';
+import { catalogueEntrySchema } from './catalogue-schema.ts';
+import { settingsPatchSchema, settingsSchema } from './settings.ts';
+import {
+  credentialCheckSchema,
+  profileInputSchema,
+  profilePatchSchema,
+  profileViewSchema,
+  storeIssueSchema,
+} from './views.ts';
+import { COPY_FORMATS, LOCALES } from './vocabulary.ts';
+
+/**
+ * The IPC contract, written once: every channel's arguments and answer as schemas. Channel names,
+ * argument and result types, the handlers' type and the preload API's type (api.ts) are all
+ * derived from this table; main validates every payload and every answer against it.
+ */
+
+const id = z.string().check(z.minLength(1), z.maxLength(64));
+
+export const secretProtectionSchema = z.union([
+  z.object({
+    kind: z.literal('keychain'),
+    backend: z.enum(['macos_keychain', 'windows_dpapi', 'gnome_libsecret', 'kwallet']),
+  }),
+  z.object({ kind: z.literal('weak'), backend: z.literal('basic_text'), accepted: z.boolean() }),
+  z.object({ kind: z.literal('unavailable') }),
+]);
+/** How secrets are protected on this machine, said plainly. */
+export type SecretProtection = z.infer<typeof secretProtectionSchema>;
+
+export const appEnvironmentSchema = z.object({
+  platform: z.enum(['darwin', 'win32', 'linux', 'other']),
+  locale: z.enum(LOCALES),
+  version: z.string(),
+  secretProtection: secretProtectionSchema,
+  storeIssues: z.array(storeIssueSchema),
+  /** Every provider the engine speaks, as data the window renders forms and cards from. */
+  providers: z.array(catalogueEntrySchema),
+});
+export type AppEnvironment = z.infer<typeof appEnvironmentSchema>;
+
+export const INVOKE = {
+  'profiles:list': { args: z.tuple([]), result: z.array(profileViewSchema) },
+  'profiles:add': { args: z.tuple([profileInputSchema]), result: profileViewSchema },
+  'profiles:update': { args: z.tuple([id, profilePatchSchema]), result: profileViewSchema },
+  'profiles:remove': { args: z.tuple([id]), result: z.null() },
+  'profiles:refresh': {
+    /** `force` asks for a brand-new token where the provider allows it (WeChat), revoking the old one. */
+    args: z.union([z.tuple([id]), z.tuple([id, z.strictObject({ force: z.optional(z.boolean()) })])]),
+    result: profileViewSchema,
+  },
+  'profiles:test': { args: z.tuple([profileInputSchema]), result: credentialCheckSchema },
+  'token:copy': {
+    args: z.tuple([id, z.enum(COPY_FORMATS)]),
+    /** Seconds until the clipboard is cleared, or 0 when it is not. */
+    result: z.object({ clearsInSeconds: z.number() }),
+  },
+  'token:reveal': {
+    args: z.tuple([id]),
+    /** The window hides the token again after `hideAfterMs`. */
+    result: z.object({ token: z.string(), hideAfterMs: z.number() }),
+  },
+  'settings:get': { args: z.tuple([]), result: settingsSchema },
+  'settings:set': { args: z.tuple([settingsPatchSchema]), result: settingsSchema },
+  'app:environment': { args: z.tuple([]), result: appEnvironmentSchema },
+} as const;
+
+export type InvokeChannel = keyof typeof INVOKE;
+export type InvokeArgs<C extends InvokeChannel> = z.output<(typeof INVOKE)[C]['args']>;
+export type InvokeResult<C extends InvokeChannel> = z.output<(typeof INVOKE)[C]['result']>;
+export const INVOKE_CHANNELS = Object.keys(INVOKE) as InvokeChannel[];
+
+/** What main's side implements: one function per channel, checked against the schemas' types. */
+export type InvokeHandlers = {
+  [C in InvokeChannel]: (...args: InvokeArgs<C>) => Promise<InvokeResult<C>> | InvokeResult<C>;
+};
+
+/** Every main → window event and its payload. */
+export const EVENTS = {
+  'profiles:changed': z.array(profileViewSchema),
+  'settings:changed': settingsSchema,
+  /** A notification was clicked: show this profile. */
+  'window:focus-profile': z.string(),
+  /** The store's problems changed (a write started failing, or works again). */
+  'store:issues': z.array(storeIssueSchema),
+} as const;
+export type EventChannel = keyof typeof EVENTS;
+export type EventPayload<C extends EventChannel> = z.output<(typeof EVENTS)[C]>;
+
+export type CopyResult = InvokeResult<'token:copy'>;
+export type RevealResult = InvokeResult<'token:reveal'>;
+
+/** Errors come back as values: a code, a catalog key, never a stack trace. */
+export interface IpcError {
+  code: string;
+  message: string;
+  messageKey?: string;
+  field?: string;
+}
+export type IpcResult<T> = { ok: true; value: T } | { ok: false; error: IpcError };

@@ -1,0 +1,150 @@
+import { randomUUID } from 'node:crypto';
+import { ProfileInputError, UnknownProfileError } from './errors.ts';
+import { apiKeyHint, cleanKey, cleanSettings } from './profile-input.ts';
+import type { StoredProfile } from './profile-store.ts';
+import { effectiveOptions, tokenEndpoint } from './providers/facts.ts';
+import type { SecretBox } from './secret-box.ts';
+import type { StoreWriter } from './store-writer.ts';
+import { endpointOrigin } from './token-url.ts';
+import type { Logger, ProfileInput, ProfilePatch } from './types.ts';
+
+export interface RegistryDeps {
+  records: Map<string, StoredProfile>;
+  secrets: SecretBox;
+  writer: StoreWriter;
+  now(): number;
+  log: Logger;
+  /** Drops any result still on its way for this profile. */
+  invalidate(id: string): void;
+  /** Starts fetching a first token. */
+  startRefresh(id: string): void;
+  emit(): void;
+}
+
+/**
+ * Adding, editing and removing profiles. Every edit is on disk before it is confirmed; one the
+ * disk refuses is undone in memory too, so what the user sees is what is saved.
+ */
+export function createProfileRegistry(deps: RegistryDeps) {
+  const { records, secrets, log } = deps;
+
+  async function commitEdit(undo: () => void): Promise<void> {
+    try {
+      await deps.writer.commit();
+    } catch (error) {
+      undo();
+      deps.emit();
+      throw error;
+    }
+  }
+
+  function mustGet(id: string): StoredProfile {
+    const record = records.get(id);
+    if (!record) throw new UnknownProfileError(id);
+    return record;
+  }
+
+  async function add(input: ProfileInput): Promise<StoredProfile> {
+    const settings = cleanSettings(input, deps.now());
+    const apiKey = cleanKey('apiKey', input.apiKey, settings.provider);
+    const secretKey = cleanKey('secretKey', input.secretKey, settings.provider);
+    const record: StoredProfile = {
+      id: randomUUID(),
+      ...settings,
+      apiKeyHint: apiKeyHint(apiKey),
+      createdAt: deps.now(),
+      secrets: await secrets.sealKeys(apiKey, secretKey),
+      needsCredentials: false,
+      consecutiveFailures: 0,
+    };
+    records.set(record.id, record);
+    await commitEdit(() => {
+      if (records.get(record.id) === record) records.delete(record.id);
+    });
+    log.info('profile added', { profile: record.id, provider: record.provider });
+    deps.startRefresh(record.id);
+    return record;
+  }
+
+  async function update(id: string, patch: ProfilePatch): Promise<StoredProfile> {
+    const record = mustGet(id);
+    const { refreshMarginMs, apiKey: rawApiKey, secretKey: rawSecretKey, ...rest } = patch;
+    const merged = { ...record, ...rest, tokenUrl: 'tokenUrl' in patch ? patch.tokenUrl : record.tokenUrl };
+    if (refreshMarginMs === null) delete merged.refreshMarginMs;
+    else if (refreshMarginMs !== undefined) merged.refreshMarginMs = refreshMarginMs;
+    const settings = cleanSettings(merged, deps.now());
+    const apiKey = rawApiKey === undefined ? undefined : cleanKey('apiKey', rawApiKey, settings.provider);
+    const secretKey = rawSecretKey === undefined ? undefined : cleanKey('secretKey', rawSecretKey, settings.provider);
+    // Stored keys only ever go where the user sent them: another server, or another provider,
+    // gets them only when the user types them again.
+    const newDestination =
+      settings.provider !== record.provider ||
+      endpointOrigin(tokenEndpoint(settings)) !== endpointOrigin(tokenEndpoint(record));
+    if (newDestination && (apiKey === undefined || secretKey === undefined)) {
+      throw new ProfileInputError(apiKey === undefined ? 'apiKey' : 'secretKey', 'keys_required_new_destination');
+    }
+    const [encApiKey, encSecretKey] = await Promise.all([
+      apiKey === undefined ? record.secrets.apiKey : secrets.seal(apiKey),
+      secretKey === undefined ? record.secrets.secretKey : secrets.seal(secretKey),
+    ]);
+    if (records.get(id) !== record) throw new UnknownProfileError(id);
+    const sameOptions =
+      JSON.stringify(effectiveOptions(settings.provider, settings.options)) ===
+      JSON.stringify(effectiveOptions(record.provider, record.options));
+    const endpointChanged =
+      apiKey !== undefined ||
+      secretKey !== undefined ||
+      settings.provider !== record.provider ||
+      settings.tokenUrl !== record.tokenUrl ||
+      !sameOptions;
+    const { tokenUrl: _url, refreshMarginMs: _margin, cron: _cron, ...kept } = record;
+    const updated: StoredProfile = { ...kept, ...settings, secrets: { apiKey: encApiKey, secretKey: encSecretKey } };
+    if (apiKey !== undefined) updated.apiKeyHint = apiKeyHint(apiKey);
+    if (endpointChanged) {
+      // The old token may belong to other keys or another server: start over.
+      deps.invalidate(id);
+      Object.assign(updated, { token: undefined, lastError: undefined, retryAt: undefined });
+      updated.consecutiveFailures = 0;
+      updated.needsCredentials = false;
+    }
+    records.set(id, updated);
+    await commitEdit(() => {
+      if (records.get(id) === updated) records.set(id, record);
+    });
+    log.info('profile updated', { profile: id, refetch: endpointChanged });
+    if (endpointChanged) deps.startRefresh(id);
+    else deps.emit();
+    return updated;
+  }
+
+  async function remove(id: string): Promise<void> {
+    const record = mustGet(id);
+    const order = [...records.keys()];
+    records.delete(id);
+    deps.invalidate(id);
+    await commitEdit(() => {
+      // Put it back where it was, so the list keeps its order.
+      const current = new Map(records);
+      records.clear();
+      for (const key of order) {
+        const kept = key === id ? record : current.get(key);
+        if (kept) records.set(key, kept);
+      }
+      for (const [key, value] of current) if (!records.has(key)) records.set(key, value);
+    });
+    log.info('profile removed', { profile: id });
+    deps.emit();
+  }
+
+  /** Checks a profile and its keys without saving anything (the form's "Test" button). */
+  function check(input: ProfileInput) {
+    const settings = cleanSettings(input, deps.now());
+    const credentials = {
+      apiKey: cleanKey('apiKey', input.apiKey, settings.provider),
+      secretKey: cleanKey('secretKey', input.secretKey, settings.provider),
+    };
+    return { settings, credentials };
+  }
+
+  return { add, update, remove, check, mustGet };
+}

@@ -1,0 +1,88 @@
+import type { createClipboardGuard } from '../clipboard/clipboard-guard.ts';
+import { formatToken } from '../clipboard/copy-formats.ts';
+import type { AppEnvironment, CopyResult, InvokeHandlers, RevealResult } from '../contract/ipc.ts';
+import type { Settings } from '../contract/settings.ts';
+import { type CopyFormat, copyFormatsFor } from '../contract/vocabulary.ts';
+import { isProviderId, type TokenService, UnknownProfileError } from '../core/index.ts';
+import type { Redactor } from '../logging/log-redaction.ts';
+import { AppError } from './app-error.ts';
+import type { SettingsStore } from './settings-store.ts';
+
+/** How long a revealed token stays on screen. */
+export const REVEAL_MS = 10_000;
+
+export interface CommandDeps {
+  service: TokenService;
+  settings: SettingsStore;
+  clipboard: Pick<ReturnType<typeof createClipboardGuard>, 'copy'>;
+  redactor: Redactor;
+  /** Which copy formats are offered depends on the platform's shells. */
+  platform: NodeJS.Platform;
+  environment(): Promise<AppEnvironment>;
+  /** Applies side effects of changed settings (login item, language, tray). */
+  settingsChanged(previous: Settings, next: Settings): Promise<void>;
+}
+
+/**
+ * The named commands user intent arrives as, from the tray or the window. Both call the same
+ * functions, so copying from either behaves the same way.
+ */
+export function createCommands(deps: CommandDeps) {
+  const { service } = deps;
+
+  async function tokenFor(id: string): Promise<string> {
+    if (!service.getProfile(id)) throw new UnknownProfileError(id);
+    const token = await service.getToken(id);
+    if (token === undefined) throw new AppError('no_token');
+    deps.redactor.remember(token);
+    return token;
+  }
+
+  async function copy(id: string, format: CopyFormat): Promise<CopyResult> {
+    const offered = service.getProfile(id);
+    if (!offered) throw new UnknownProfileError(id);
+    if (!copyFormatsFor(offered.usage, deps.platform).includes(format)) throw new AppError('format_unsupported');
+    const token = await tokenFor(id);
+    const view = service.getProfile(id);
+    if (!view || !isProviderId(view.provider)) throw new UnknownProfileError(id);
+    const seconds = deps.settings.get().clipboardClearSeconds;
+    await deps.clipboard.copy(formatToken({ ...view, provider: view.provider }, token, format), seconds * 1000);
+    return { clearsInSeconds: seconds };
+  }
+
+  async function reveal(id: string): Promise<RevealResult> {
+    return { token: await tokenFor(id), hideAfterMs: REVEAL_MS };
+  }
+
+  async function setSettings(patch: Partial<Settings>): Promise<Settings> {
+    const previous = deps.settings.get();
+    const next = deps.settings.update(patch);
+    try {
+      await deps.settingsChanged(previous, next);
+    } catch (error) {
+      // The change could not take effect (start at login refused): do not pretend it did.
+      deps.settings.update(previous);
+      throw error;
+    }
+    return next;
+  }
+
+  const handlers: InvokeHandlers = {
+    'profiles:list': () => service.listProfiles(),
+    'profiles:add': (input) => service.addProfile(input),
+    'profiles:update': (id, patch) => service.updateProfile(id, patch),
+    'profiles:remove': async (id) => {
+      await service.removeProfile(id);
+      return null;
+    },
+    'profiles:refresh': (id: string, options?: { force?: boolean }) => service.refresh(id, options),
+    'profiles:test': (input) => service.testCredentials(input),
+    'token:copy': copy,
+    'token:reveal': reveal,
+    'settings:get': () => deps.settings.get(),
+    'settings:set': setSettings,
+    'app:environment': () => deps.environment(),
+  };
+
+  return { copy, reveal, setSettings, handlers };
+}

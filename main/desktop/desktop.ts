@@ -1,0 +1,199 @@
+import type { ProviderCatalogueEntry } from '../contract/catalogue.ts';
+import { createTranslator, resolveLocale, type Translator } from '../contract/i18n.ts';
+import type { AppEnvironment, EventChannel, EventPayload } from '../contract/ipc.ts';
+import type { Settings } from '../contract/settings.ts';
+import {
+  CATALOGUE,
+  type Logger,
+  type ProfileView,
+  type RefreshTick,
+  type StoreIssue,
+  type TokenService,
+} from '../core/index.ts';
+import type { Redactor } from '../logging/log-redaction.ts';
+import { decideNotices, type Notice } from '../notifications/notification-policy.ts';
+import type { TrayAction, TrayMenuInput } from '../tray/tray-menu.ts';
+import { AppError } from './app-error.ts';
+import { createCommands } from './commands.ts';
+import type { SettingsStore } from './settings-store.ts';
+
+/** How often the tray's countdowns are refreshed when nothing else changes. */
+export const TRAY_REFRESH_MS = 60_000;
+
+export interface DesktopDeps {
+  service: TokenService;
+  settings: SettingsStore;
+  tick: RefreshTick;
+  redactor: Redactor;
+  platform: NodeJS.Platform;
+  clipboard: { copy(text: string, clearAfterMs: number): Promise<void>; clearIfOurs(): Promise<boolean> };
+  loginItem: { isEnabled(): Promise<boolean>; setEnabled(enabled: boolean): Promise<void> };
+  createTray(onAction: (action: TrayAction) => void): {
+    render(input: Omit<TrayMenuInput, 'platform'>): void;
+    destroy(): void;
+  };
+  createNotifier(onClick: (profileId: string) => void): {
+    notify(notice: Notice, now: number, tr: Translator): void;
+    show(title: string, body: string, profileId?: string): void;
+  };
+  windows: {
+    show(profileId?: string): void;
+    send<C extends EventChannel>(channel: C, payload: EventPayload<C>): void;
+  };
+  /** What the window is told about the machine; the store's problems and the catalogue are added here. */
+  environment(locale: Translator['locale']): Promise<Omit<AppEnvironment, 'storeIssues' | 'providers'>>;
+  /** The providers the window offers; the engine's catalogue unless a test gives another. */
+  catalogue?: readonly ProviderCatalogueEntry[];
+  /** Problems found while opening the store file (it was moved aside), shown beside the engine's own. */
+  startupIssues?: readonly StoreIssue[];
+  systemLanguages(): readonly string[];
+  now(): number;
+  logger: Logger;
+  quit(): void;
+}
+
+/**
+ * The desktop app: wires the engine to the tray, notifications and window. Data flows one way
+ * (engine → views → tray, notifications, window); intent comes back as named commands.
+ */
+export function createDesktop(deps: DesktopDeps) {
+  const { service, settings, logger } = deps;
+  let tr = createTranslator(resolveLocale(settings.get().language, deps.systemLanguages()));
+  let memory: ReadonlySet<string> = new Set();
+  let startAtLogin = settings.get().startAtLogin;
+  let trayTimer: ReturnType<typeof setInterval> | undefined;
+  let shuttingDown: Promise<void> | undefined;
+  let lastIssues = '[]';
+
+  const commands = createCommands({
+    service,
+    settings,
+    clipboard: deps.clipboard,
+    redactor: deps.redactor,
+    platform: deps.platform,
+    environment: async () => ({
+      ...(await deps.environment(tr.locale)),
+      storeIssues: storeIssues(),
+      providers: [...(deps.catalogue ?? CATALOGUE)],
+    }),
+    settingsChanged,
+  });
+  const tray = deps.createTray(onTrayAction);
+  const notifier = deps.createNotifier((profileId) => deps.windows.show(profileId));
+
+  function storeIssues(): StoreIssue[] {
+    return [...(deps.startupIssues ?? []), ...service.storeIssues()];
+  }
+
+  function renderTray(views: readonly ProfileView[] = service.listProfiles()): void {
+    tray.render({ views, now: deps.now(), tr, startAtLogin });
+  }
+
+  function onViews(views: ProfileView[]): void {
+    renderTray(views);
+    const decided = decideNotices(views, memory, deps.now(), settings.get().notifications);
+    memory = decided.memory;
+    for (const notice of decided.notices) notifier.notify(notice, deps.now(), tr);
+    deps.windows.send('profiles:changed', views);
+    // A failing write appears and clears while the app runs: the window's banner follows it.
+    const issues = storeIssues();
+    const text = JSON.stringify(issues);
+    if (text !== lastIssues) {
+      lastIssues = text;
+      deps.windows.send('store:issues', issues);
+    }
+  }
+
+  async function settingsChanged(previous: Settings, next: Settings): Promise<void> {
+    if (previous.startAtLogin !== next.startAtLogin) {
+      await deps.loginItem.setEnabled(next.startAtLogin);
+      startAtLogin = next.startAtLogin;
+    }
+    if (previous.language !== next.language) {
+      tr = createTranslator(resolveLocale(next.language, deps.systemLanguages()));
+    }
+    deps.windows.send('settings:changed', next);
+    // The default margin moves every countdown's next refresh; the language changes every label.
+    onViews(service.listProfiles());
+  }
+
+  function describe(error: unknown): string {
+    return tr.t(error instanceof AppError ? error.messageKey : 'app.no_token');
+  }
+
+  function onTrayAction(action: TrayAction): void {
+    const run = async () => {
+      switch (action.type) {
+        case 'copy':
+          try {
+            await commands.copy(action.profileId, action.format);
+          } catch (error) {
+            const name = service.getProfile(action.profileId)?.name ?? '';
+            notifier.show(tr.t('notify.copy_failed_title', { name }), describe(error), action.profileId);
+          }
+          return;
+        case 'refresh':
+          await service.refresh(action.profileId);
+          return;
+        case 'open':
+          deps.windows.show(action.profileId);
+          return;
+        case 'toggle-login':
+          try {
+            await commands.setSettings({ startAtLogin: !startAtLogin });
+          } catch (error) {
+            notifier.show(tr.t('tray.login_failed_title'), describe(error));
+            renderTray();
+          }
+          return;
+        case 'quit':
+          deps.quit();
+          return;
+      }
+    };
+    run().catch((error: unknown) => {
+      logger.error('tray action failed', {
+        action: action.type,
+        error: error instanceof Error ? error.name : 'unknown',
+      });
+    });
+  }
+
+  return {
+    handlers: commands.handlers,
+    commands,
+    /** Reads the real login-item state, draws the tray and gives start-up notices (expired tokens). */
+    async start(): Promise<void> {
+      lastIssues = JSON.stringify(storeIssues());
+      service.onChange(onViews);
+      try {
+        startAtLogin = await deps.loginItem.isEnabled();
+        if (startAtLogin !== settings.get().startAtLogin) settings.update({ startAtLogin });
+      } catch (error) {
+        logger.warn('login item state unknown', { error: error instanceof Error ? error.name : 'unknown' });
+      }
+      onViews(service.listProfiles());
+      trayTimer = setInterval(() => renderTray(), TRAY_REFRESH_MS);
+      trayTimer.unref?.();
+      await service.checkDue();
+    },
+    /** Before the system sleeps. */
+    suspend: () => deps.tick.pause(),
+    /** After wake or unlock: tick again and catch up at once. */
+    resume: () => deps.tick.resume(),
+    /**
+     * Quit: stop ticking, wipe our token from the clipboard, abandon requests in flight, save,
+     * remove the tray. A second call (a second Quit) waits for the first rather than cutting it short.
+     */
+    shutdown(): Promise<void> {
+      shuttingDown ??= (async () => {
+        if (trayTimer) clearInterval(trayTimer);
+        await deps.tick.stop();
+        await deps.clipboard.clearIfOurs().catch(() => false);
+        await service.close();
+        tray.destroy();
+      })();
+      return shuttingDown;
+    },
+  };
+}

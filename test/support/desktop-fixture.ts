@@ -1,0 +1,143 @@
+import { createClipboardGuard } from '../../main/clipboard/clipboard-guard.ts';
+import type { ProviderCatalogueEntry } from '../../main/contract/catalogue.ts';
+import type { AppEnvironment, EventChannel } from '../../main/contract/ipc.ts';
+import type { TokenServiceOptions } from '../../main/core/index.ts';
+import { createDesktop } from '../../main/desktop/desktop.ts';
+import { createSettingsStore, defaultMarginMs, type SettingsStore } from '../../main/desktop/settings-store.ts';
+import { createRedactor } from '../../main/logging/log-redaction.ts';
+import { createNotifier } from '../../main/notifications/notifier.ts';
+import type { TrayAction, TrayMenuInput } from '../../main/tray/tray-menu.ts';
+import { buildTrayMenu } from '../../main/tray/tray-menu.ts';
+import { createEngineFixture, recordingLogger } from './engine-fixture.ts';
+import type { FakeServerOptions } from './fake-token-server.ts';
+
+export interface DesktopFixtureOptions {
+  server?: FakeServerOptions;
+  service?: Partial<TokenServiceOptions>;
+  /** Receives what the desktop sends to the window (the browser harness forwards it to the page). */
+  onSend?(channel: EventChannel, payload: unknown): void;
+  environment?: Partial<AppEnvironment>;
+  /** The OS the desktop believes it runs on (copy formats differ on Windows). */
+  platform?: NodeJS.Platform;
+  /** Start at login refuses, as it does in a development run on macOS. */
+  loginRefuses?: Error;
+  /** Providers the window is offered instead of the engine's own catalogue. */
+  catalogue?: ProviderCatalogueEntry[];
+}
+
+/** The desktop app over the real engine (fake token server, real store and cipher) and recording adapters. */
+export async function createDesktopFixture(options: DesktopFixtureOptions = {}) {
+  let settingsRef: SettingsStore | undefined;
+  const fx = await createEngineFixture(options.server, {
+    defaultRefreshMarginMs: () => (settingsRef ? defaultMarginMs(settingsRef.get()) : undefined),
+    ...options.service,
+  });
+  const clip = { text: '' };
+  const renders: Omit<TrayMenuInput, 'platform'>[] = [];
+  const sent: [string, unknown][] = [];
+  const shownWindows: (string | undefined)[] = [];
+  const notifications: { title: string; body: string; click(): void }[] = [];
+  const tickCalls: string[] = [];
+  let loginEnabled = false;
+  let act: (action: TrayAction) => void = () => undefined;
+  let quit = 0;
+
+  const settings = createSettingsStore(fx.temp.store);
+  settingsRef = settings;
+  const logs: string[] = [];
+  const desktop = createDesktop({
+    service: fx.service,
+    settings,
+    tick: {
+      pause: async () => void tickCalls.push('pause'),
+      resume: async () => void tickCalls.push('resume'),
+      stop: async () => void tickCalls.push('stop'),
+    },
+    redactor: createRedactor(),
+    platform: options.platform ?? 'linux',
+    clipboard: createClipboardGuard({
+      clipboard: {
+        write: async (items) => {
+          clip.text = String(items[0]?.['text/plain'] ?? '');
+        },
+        writeText: async (text) => {
+          clip.text = text;
+        },
+        readText: async () => clip.text,
+        clear: () => {
+          clip.text = '';
+        },
+      },
+      makeItem: (record: Record<string, string | Blob>) => record,
+      platform: 'linux',
+      logger: recordingLogger(logs),
+    }),
+    loginItem: {
+      isEnabled: async () => loginEnabled,
+      setEnabled: async (enabled) => {
+        if (options.loginRefuses) throw options.loginRefuses;
+        loginEnabled = enabled;
+      },
+    },
+    createTray: (onAction) => {
+      act = onAction;
+      return { render: (input) => void renders.push(input), destroy: () => undefined };
+    },
+    createNotifier: (onClick) =>
+      createNotifier({
+        isSupported: () => true,
+        onClick,
+        create: (options) => {
+          const handlers: Record<string, () => void> = {};
+          notifications.push({
+            title: String(options.title),
+            body: String(options.body),
+            click: () => handlers.click?.(),
+          });
+          return { on: (event, handler) => (handlers[event] = handler), show: () => undefined };
+        },
+      }),
+    windows: {
+      show: (id) => void shownWindows.push(id),
+      send: (channel, payload) => {
+        sent.push([channel, payload]);
+        options.onSend?.(channel, payload);
+      },
+    },
+    environment: async (locale) => ({
+      platform: 'linux',
+      locale,
+      version: '0.1.0',
+      secretProtection: { kind: 'keychain', backend: 'gnome_libsecret' },
+      ...options.environment,
+    }),
+    ...(options.catalogue ? { catalogue: options.catalogue } : {}),
+    systemLanguages: () => ['en-US'],
+    now: fx.now,
+    logger: recordingLogger(logs),
+    quit: () => void quit++,
+  });
+  const lastMenu = () => {
+    const input = renders.at(-1);
+    if (!input) throw new Error('tray never rendered');
+    return buildTrayMenu({ ...input, platform: options.platform ?? 'linux' });
+  };
+  return {
+    fx,
+    desktop,
+    settings,
+    clip,
+    renders,
+    sent,
+    shownWindows,
+    notifications,
+    tickCalls,
+    act: (a: TrayAction) => act(a),
+    lastMenu,
+    logs,
+    login: () => loginEnabled,
+    quits: () => quit,
+  };
+}
+
+export type DesktopFixture = Awaited<ReturnType<typeof createDesktopFixture>>;
