@@ -1,5 +1,5 @@
 /**
- * Composition root: the only module that loads Electron. Everything it wires is a thin adapter
+ * Composition root (loaded by start.ts). Everything it wires is a thin adapter
  * or pure logic that takes its Electron pieces as parameters, and is tested that way; this file
  * itself is run by the headless boot test (test/boot/) under a stand-in `electron`.
  */
@@ -21,7 +21,6 @@ import {
   session,
   Tray,
 } from 'electron';
-import log from 'electron-log/node';
 import Store from 'electron-store';
 import { createClipboardGuard } from './clipboard/clipboard-guard.ts';
 import { createTokenService, openStoreSafely, startRefreshTick } from './core/index.ts';
@@ -29,7 +28,7 @@ import { createDesktop } from './desktop/desktop.ts';
 import { readLaunchOptions } from './desktop/launch-options.ts';
 import { createSettingsStore, defaultMarginMs } from './desktop/settings-store.ts';
 import { createIpcGuard, removeForeignListeners } from './ipc/ipc-guard.ts';
-import { configureLogFile, createAppLogger } from './logging/app-logger.ts';
+import { configureLogFile, createDeferredLogger } from './logging/app-logger.ts';
 import { createRedactor } from './logging/log-redaction.ts';
 import { createNotifier } from './notifications/notifier.ts';
 import { createSafeStorageCipher, describeProtection } from './secrets/safe-storage-cipher.ts';
@@ -57,9 +56,13 @@ const e2e = launch.e2e ? { menus: [] as unknown[], notices: [] as string[] } : u
 if (e2e) Object.assign(globalThis, { __tokentrayE2E: e2e });
 
 // Logging first, with redaction in front of every transport, so even a failed start is safe to log.
+// electron-log itself is loaded once the tray is up: lines wait until then.
 const redactor = createRedactor();
-configureLogFile(log, { file: join(app.getPath('logs'), 'main.log'), console: isDev ? 'debug' : false });
-const logger = createAppLogger(log, redactor);
+const logger = createDeferredLogger(async () => {
+  const { default: log } = await import('electron-log/node');
+  configureLogFile(log, { file: join(app.getPath('logs'), 'main.log'), console: isDev ? 'debug' : false });
+  return log;
+}, redactor);
 let quitState: 'running' | 'shutting-down' | 'done' = 'running';
 
 /** macOS: template PNGs (the system tints them); Windows: multi-size .ico; Linux: PNG (+@2x). */
@@ -96,7 +99,8 @@ async function main(): Promise<void> {
     http: { userAgent: `TokenTray/${app.getVersion()}` },
     defaultRefreshMarginMs: () => defaultMarginMs(settings.get()),
   });
-  const tick = startRefreshTick(service, { logger });
+  const firstRender = Promise.withResolvers<void>();
+  const tick = startRefreshTick(service, { logger, startWhen: firstRender.promise });
 
   hardenSession(session.defaultSession);
   protocol.handle(APP_SCHEME, createAppProtocolHandler(join(appRoot, 'dist/renderer')));
@@ -169,6 +173,11 @@ async function main(): Promise<void> {
     }),
     ...(opened.issue ? { startupIssues: [opened.issue] } : {}),
     systemLanguages: () => app.getPreferredSystemLanguages(),
+    // electron-log and the refresh tick's node-cron load once the tray is up.
+    onFirstRender: () => {
+      firstRender.resolve();
+      void logger.start();
+    },
     now: Date.now,
     logger,
     quit: () => app.quit(),
@@ -226,8 +235,9 @@ if (!app.requestSingleInstanceLock()) {
   app
     .whenReady()
     .then(main)
-    .catch((error: unknown) => {
+    .catch(async (error: unknown) => {
       logger.error('TokenTray failed to start', { error });
+      await logger.start().catch(() => undefined);
       app.exit(1);
     });
 }

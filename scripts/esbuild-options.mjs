@@ -19,14 +19,35 @@ function common(dev) {
   };
 }
 
-/** The main process: one ESM bundle with its dependencies inside; only Electron stays outside. */
+/**
+ * conf's optional features TokenTray never uses, replaced by stand-ins that throw if ever
+ * reached: schema validation (ajv) and migrations (semver). See scripts/stubs/.
+ */
+const unusedConfFeatures = {
+  name: 'unused-conf-features',
+  setup(build) {
+    const stub = (name) => () => ({ path: join(root, 'scripts/stubs', name) });
+    build.onResolve({ filter: /^ajv(-formats)?(\/.*)?$/ }, stub('unused-ajv.mjs'));
+    build.onResolve({ filter: /^semver$/ }, stub('unused-semver.mjs'));
+  },
+};
+
+/**
+ * The main process: ESM with its dependencies inside; only Electron stays outside. start.js turns
+ * on the compile cache and loads the rest; what start-up does not need (got, node-cron,
+ * cron-parser, electron-log) is split into chunks loaded when first used.
+ */
 export function mainOptions(dev) {
   return {
     ...common(dev),
-    entryPoints: ['main/index.ts'],
-    outfile: 'dist/main/index.js',
+    entryPoints: ['main/start.ts', 'main/index.ts'],
+    outdir: 'dist/main',
+    entryNames: '[name]',
+    chunkNames: 'chunks/[name]-[hash]',
+    splitting: true,
     format: 'esm',
     external: ['electron'],
+    plugins: [unusedConfFeatures],
     // Bundled CommonJS packages still call require() for Node built-ins.
     banner: {
       js: "import { createRequire as __ttCreateRequire } from 'node:module'; const require = __ttCreateRequire(import.meta.url);",

@@ -59,12 +59,21 @@ export interface Translator {
   dateTime(ms: number): string;
 }
 
+/** A value made on first use: Intl formatters cost ~10 ms to make (ICU data), a start-up may need none. */
+function lazy<T>(make: () => T): () => T {
+  let value: T | undefined;
+  return () => {
+    value ??= make();
+    return value;
+  };
+}
+
 export function createTranslator(locale: Locale): Translator {
   const style = locale === 'en' ? 'narrow' : 'short';
-  const durationFormat = new Intl.DurationFormat(locale, { style });
+  const durationFormat = lazy(() => new Intl.DurationFormat(locale, { style }));
   // Intl leaves out zero units; a countdown at zero must still say "0s".
-  const secondsFormat = new Intl.DurationFormat(locale, { style, secondsDisplay: 'always' });
-  const dateTimeFormat = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' });
+  const secondsFormat = lazy(() => new Intl.DurationFormat(locale, { style, secondsDisplay: 'always' }));
+  const dateTimeFormat = lazy(() => new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' }));
   const text = (key: string, params: Params = {}) =>
     (lookup(CATALOGS[locale], key) ?? lookup(en, key) ?? key).replace(/\{(\w+)\}/g, (whole, name: string) =>
       name in params ? String(params[name]) : whole,
@@ -79,12 +88,12 @@ export function createTranslator(locale: Locale): Translator {
       const hours = Math.floor((total % DAY) / HOUR);
       const minutes = Math.floor((total % HOUR) / MINUTE);
       const seconds = Math.floor((total % MINUTE) / 1000);
-      if (days > 0) return durationFormat.format({ days, hours });
-      if (hours > 0) return durationFormat.format({ hours, minutes });
-      if (minutes > 0) return durationFormat.format({ minutes, seconds });
-      return secondsFormat.format({ seconds });
+      if (days > 0) return durationFormat().format({ days, hours });
+      if (hours > 0) return durationFormat().format({ hours, minutes });
+      if (minutes > 0) return durationFormat().format({ minutes, seconds });
+      return secondsFormat().format({ seconds });
     },
-    dateTime: (ms) => dateTimeFormat.format(ms),
+    dateTime: (ms) => dateTimeFormat().format(ms),
   };
 }
 

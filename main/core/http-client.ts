@@ -1,4 +1,4 @@
-import got, { type OptionsInit, RequestError, type Response } from 'got';
+import type { OptionsInit, Response } from 'got';
 import { type ErrorDetails, type Failure, failure } from './errors.ts';
 
 /** One token request, already shaped by a provider. */
@@ -44,6 +44,13 @@ const TLS_CODES = new Set([
   'ERR_TLS_CERT_ALTNAME_INVALID',
 ]);
 
+/** got, loaded on the first request: nothing at start-up needs HTTP before the tray is up. */
+let gotModule: Promise<typeof import('got')> | undefined;
+const loadGot = () => {
+  gotModule ??= import('got');
+  return gotModule;
+};
+
 /**
  * Creates the only function in the engine that talks HTTP. got's own errors never leave it:
  * they carry the URL, headers and body of the request, which is where the secrets are.
@@ -74,6 +81,7 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpSend {
     if (request.json !== undefined) init.json = request.json;
 
     try {
+      const { default: got } = await loadGot();
       const pending = got(request.url, init);
       pending.on('downloadProgress', (progress) => {
         if (progress.transferred > maxBytes || (progress.total ?? 0) > maxBytes) {
@@ -115,7 +123,8 @@ function parseJsonObject(body: string): Record<string, unknown> | undefined {
 
 /** Maps a thrown transport error to a failure, keeping only its code (never its message). */
 export function transportFailure(error: unknown): Failure {
-  const code = error instanceof RequestError ? error.code : (error as { code?: unknown } | null)?.code;
+  // got's RequestError and Node's system errors both carry `code`; nothing else is read from them.
+  const code = (error as { code?: unknown } | null)?.code;
   const details: ErrorDetails = {};
   if (typeof code === 'string') details.providerCode = code;
   if (code === 'ETIMEDOUT') return failure('timeout', details);

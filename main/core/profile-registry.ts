@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { loadCronParser } from './cron-schedule.ts';
 import { ProfileInputError, UnknownProfileError } from './errors.ts';
 import { apiKeyHint, cleanKey, cleanSettings } from './profile-input.ts';
 import type { StoredProfile } from './profile-store.ts';
@@ -44,8 +45,14 @@ export function createProfileRegistry(deps: RegistryDeps) {
     return record;
   }
 
+  /** Validates settings; a schedule needs cron-parser, loaded on first use. */
+  async function settingsOf(input: Parameters<typeof cleanSettings>[0]) {
+    if (typeof input.cron === 'string' && input.cron.trim() !== '') await loadCronParser();
+    return cleanSettings(input, deps.now());
+  }
+
   async function add(input: ProfileInput): Promise<StoredProfile> {
-    const settings = cleanSettings(input, deps.now());
+    const settings = await settingsOf(input);
     const apiKey = cleanKey('apiKey', input.apiKey, settings.provider);
     const secretKey = cleanKey('secretKey', input.secretKey, settings.provider);
     const record: StoredProfile = {
@@ -72,7 +79,7 @@ export function createProfileRegistry(deps: RegistryDeps) {
     const merged = { ...record, ...rest, tokenUrl: 'tokenUrl' in patch ? patch.tokenUrl : record.tokenUrl };
     if (refreshMarginMs === null) delete merged.refreshMarginMs;
     else if (refreshMarginMs !== undefined) merged.refreshMarginMs = refreshMarginMs;
-    const settings = cleanSettings(merged, deps.now());
+    const settings = await settingsOf(merged);
     const apiKey = rawApiKey === undefined ? undefined : cleanKey('apiKey', rawApiKey, settings.provider);
     const secretKey = rawSecretKey === undefined ? undefined : cleanKey('secretKey', rawSecretKey, settings.provider);
     // Stored keys only ever go where the user sent them: another server, or another provider,
@@ -137,8 +144,8 @@ export function createProfileRegistry(deps: RegistryDeps) {
   }
 
   /** Checks a profile and its keys without saving anything (the form's "Test" button). */
-  function check(input: ProfileInput) {
-    const settings = cleanSettings(input, deps.now());
+  async function check(input: ProfileInput) {
+    const settings = await settingsOf(input);
     const credentials = {
       apiKey: cleanKey('apiKey', input.apiKey, settings.provider),
       secretKey: cleanKey('secretKey', input.secretKey, settings.provider),

@@ -1,4 +1,4 @@
-import { CronExpressionParser } from 'cron-parser';
+import { nextCronAt, nextCronRuns } from './cron-schedule.ts';
 
 /** The decisions about when to refresh: pure functions of stored state and the time. */
 
@@ -85,23 +85,6 @@ export function retryAtAfterFailure(
   return now + Math.max(backoffDelay(failures, random), error.retryAfterMs ?? 0);
 }
 
-/** Fixed refresh times are written in the user's wall-clock time, not UTC. */
-const LOCAL_TIME_ZONE = Intl.DateTimeFormat().resolvedOptions().timeZone;
-
-/** The next time after `after` that a cron expression fires, or undefined if it is invalid. */
-export function nextCronAt(expression: string, after: number): number | undefined {
-  return nextCronRuns(expression, after, 1)?.[0];
-}
-
-function nextCronRuns(expression: string, after: number, count: number): number[] | undefined {
-  try {
-    const parsed = CronExpressionParser.parse(expression, { currentDate: new Date(after), tz: LOCAL_TIME_ZONE });
-    return Array.from({ length: count }, () => parsed.next().getTime());
-  } catch {
-    return undefined;
-  }
-}
-
 /** A fixed schedule may not refresh more often than this: providers disable abusive clients. */
 export const MIN_CRON_INTERVAL_MS = 5 * MINUTE;
 
@@ -110,6 +93,7 @@ export function cronProblem(expression: string, now: number): 'cron_invalid' | '
   const fields = expression.trim().split(/\s+/).length;
   if (fields !== 5 && fields !== 6) return 'cron_invalid';
   const runs = nextCronRuns(expression, now, 6);
+  if (runs === 'not-loaded') throw new Error('cron-parser is not loaded: await loadCronParser() first');
   if (!runs) return 'cron_invalid';
   for (let i = 1; i < runs.length; i++) {
     if ((runs[i] ?? 0) - (runs[i - 1] ?? 0) < MIN_CRON_INTERVAL_MS) return 'cron_too_often';

@@ -1,4 +1,3 @@
-import { createTask } from 'node-cron';
 import type { Logger } from './types.ts';
 
 export const DEFAULT_TICK = '*/30 * * * * *';
@@ -14,7 +13,7 @@ export const DEFAULT_TICK = '*/30 * * * * *';
  */
 export function startRefreshTick(
   service: { checkDue(): Promise<void> },
-  options: { expression?: string; logger?: Logger } = {},
+  options: { expression?: string; logger?: Logger; startWhen?: Promise<unknown> } = {},
 ): RefreshTick {
   const check = async () => {
     try {
@@ -23,27 +22,39 @@ export function startRefreshTick(
       options.logger?.error('due check failed', { error: error instanceof Error ? error.name : 'unknown' });
     }
   };
-  const task = createTask(options.expression ?? DEFAULT_TICK, check, {
-    name: 'tokentray-refresh',
-    noOverlap: true,
-    suppressMissedWarning: true,
-  });
-  void task.start();
+  // node-cron is loaded after start-up (`startWhen`); the first tick is 30 s away anyway.
+  let stopped = false;
+  const task = Promise.resolve(options.startWhen)
+    .then(() => import('node-cron'))
+    .then(async ({ createTask }) => {
+      const created = createTask(options.expression ?? DEFAULT_TICK, check, {
+        name: 'tokentray-refresh',
+        noOverlap: true,
+        suppressMissedWarning: true,
+      });
+      if (!stopped) await created.start();
+      return created;
+    });
   return {
+    ready: task.then(() => undefined),
     pause: async () => {
-      await task.stop();
+      await (await task).stop();
     },
     resume: async () => {
-      await task.start();
+      if (stopped) return;
+      await (await task).start();
       await check();
     },
     stop: async () => {
-      await task.destroy();
+      stopped = true;
+      await (await task).destroy();
     },
   };
 }
 
 export interface RefreshTick {
+  /** Resolves once the schedule is running (node-cron is loaded lazily). */
+  ready: Promise<void>;
   /** Stops ticking without forgetting the schedule (before the system sleeps). */
   pause(): Promise<void>;
   /** Ticks again and checks at once (after wake or unlock). */

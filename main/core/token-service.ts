@@ -1,4 +1,5 @@
 import pLimit from 'p-limit';
+import { loadCronParser } from './cron-schedule.ts';
 import { createHttpClient } from './http-client.ts';
 import { createProfileRegistry } from './profile-registry.ts';
 import { loadProfiles, type StoredProfile, saveProfiles } from './profile-store.ts';
@@ -59,6 +60,10 @@ export function createTokenService(options: TokenServiceOptions): TokenService {
     startRefresh: (id) => void refresh(id).catch(() => undefined),
     emit,
   });
+
+  const hasSchedules = () => [...records.values()].some((record) => record.cron !== undefined);
+  // Schedules need cron-parser; it loads after start-up, and the views are drawn again once it has.
+  if (hasSchedules()) void loadCronParser().then(() => emit());
 
   const stateOf = (record: StoredProfile) => refreshStateOf(record, options.defaultRefreshMarginMs?.());
   const viewOf = (record: StoredProfile) => toView(record, stateOf(record), now(), runner.isRefreshing(record.id));
@@ -142,7 +147,7 @@ export function createTokenService(options: TokenServiceOptions): TokenService {
 
     async testCredentials(input) {
       assertOpen();
-      const settings = registry.check(input);
+      const settings = await registry.check(input);
       const result = await runner.fetchToken(settings.settings, settings.credentials);
       if (!result.ok) return { ok: false, error: { ...result.failure, at: now() } };
       const { expiresInMs, expiresAt } = result.grant;
@@ -152,6 +157,7 @@ export function createTokenService(options: TokenServiceOptions): TokenService {
 
     async checkDue() {
       if (closing) return;
+      if (hasSchedules()) await loadCronParser();
       const at = now();
       const due = [...records.values()].filter((r) => !runner.isRefreshing(r.id) && isDue(stateOf(r), at));
       const statusChanged = [...records.values()].some((r) => lastStatuses.get(r.id) !== viewOf(r).status);

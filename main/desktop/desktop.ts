@@ -47,6 +47,8 @@ export interface DesktopDeps {
   /** Problems found while opening the store file (it was moved aside), shown beside the engine's own. */
   startupIssues?: readonly StoreIssue[];
   systemLanguages(): readonly string[];
+  /** Called once the tray shows the profiles: what start-up deferred may load now. */
+  onFirstRender?(): void;
   now(): number;
   logger: Logger;
   quit(): void;
@@ -175,6 +177,7 @@ export function createDesktop(deps: DesktopDeps) {
       onViews(service.listProfiles());
       trayTimer = setInterval(() => renderTray(), TRAY_REFRESH_MS);
       trayTimer.unref?.();
+      deps.onFirstRender?.();
       await service.checkDue();
     },
     /** Before the system sleeps. */

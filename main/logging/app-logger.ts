@@ -19,6 +19,45 @@ export function createAppLogger(log: ElectronLogLike, redactor: Redactor): Logge
   return { debug: write('debug'), info: write('info'), warn: write('warn'), error: write('error') };
 }
 
+type Level = 'debug' | 'info' | 'warn' | 'error';
+
+/** Lines kept while electron-log loads; a start that logs more than this keeps the latest. */
+const MAX_WAITING = 500;
+
+/**
+ * A Logger that works from the first line while electron-log itself loads after start-up: lines
+ * wait, in order, and are written once `start()` has loaded it. `start()` is also the way to make
+ * sure every line is written before the process ends.
+ */
+export function createDeferredLogger(load: () => Promise<ElectronLogLike>, redactor: Redactor) {
+  let real: Logger | undefined;
+  let loading: Promise<void> | undefined;
+  const waiting: [Level, string, Record<string, unknown> | undefined][] = [];
+  const write = (level: Level) => (text: string, details?: Record<string, unknown>) => {
+    if (real) {
+      real[level]?.(text, details);
+      return;
+    }
+    waiting.push([level, text, details]);
+    if (waiting.length > MAX_WAITING) waiting.shift();
+  };
+  return {
+    debug: write('debug'),
+    info: write('info'),
+    warn: write('warn'),
+    error: write('error'),
+    /** Loads electron-log and writes what waited; later calls share the first. */
+    start(): Promise<void> {
+      loading ??= load().then((log) => {
+        const ready = createAppLogger(log, redactor);
+        for (const [level, text, details] of waiting.splice(0)) ready[level]?.(text, details);
+        real = ready;
+      });
+      return loading;
+    },
+  };
+}
+
 /** Owner read and write only: the log names profiles and hosts, and is nobody else's business. */
 export const LOG_FILE_MODE = 0o600;
 

@@ -1,4 +1,5 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { loadCronParser } from '../../main/core/cron-schedule.ts';
 import {
   backoffDelay,
   cronProblem,
@@ -12,6 +13,9 @@ import {
 } from '../../main/core/refresh-policy.ts';
 
 const HOUR = 60 * MINUTE;
+
+// Schedules are read by cron-parser, which the engine loads on first use.
+beforeAll(() => loadCronParser());
 const T0 = Date.UTC(2026, 10, 30, 0, 0, 0);
 
 describe('refresh margin', () => {

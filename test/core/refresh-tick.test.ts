@@ -17,6 +17,7 @@ describe('the refresh tick', () => {
   it('asks for due refreshes every 30 seconds', async () => {
     const checkDue = vi.fn(async () => undefined);
     const tick = startRefreshTick({ checkDue });
+    await tick.ready;
     await vi.advanceTimersByTimeAsync(30_000);
     expect(checkDue).toHaveBeenCalledTimes(1);
     await vi.advanceTimersByTimeAsync(5 * MINUTE);
@@ -32,6 +33,7 @@ describe('the refresh tick', () => {
       throw new Error('boom');
     });
     const tick = startRefreshTick({ checkDue }, { logger: { info() {}, warn() {}, error: (m) => errors.push(m) } });
+    await tick.ready;
     await vi.advanceTimersByTimeAsync(90_000);
     expect(checkDue).toHaveBeenCalledTimes(3);
     expect(errors).toEqual(['due check failed', 'due check failed', 'due check failed']);
@@ -55,6 +57,7 @@ describe('the tick driving the real engine', () => {
     // Only timers are faked: the HTTP to the fake server stays real.
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
     const tick = startRefreshTick(fx.service);
+    await tick.ready;
     await vi.advanceTimersByTimeAsync(10 * MINUTE);
     expect(fx.server.requests).toHaveLength(1);
 

@@ -49,6 +49,7 @@ export async function createDesktopFixture(options: DesktopFixtureOptions = {}) 
     service: fx.service,
     settings,
     tick: {
+      ready: Promise.resolve(),
       pause: async () => void tickCalls.push('pause'),
       resume: async () => void tickCalls.push('resume'),
       stop: async () => void tickCalls.push('stop'),

@@ -1,5 +1,5 @@
 /**
- * Runs the built app (dist/main/index.js) under plain Node with the stand-in `electron`, and
+ * Runs the built app (dist/main/start.js) under plain Node with the stand-in `electron`, and
  * answers the test's commands over the fork IPC channel. Started by boot-harness.ts only.
  *
  * A module resolve hook maps `electron` to the stand-in for both `import` and `require`. The
@@ -126,5 +126,5 @@ process.channel?.unref();
 process.send?.({ id: 0, ok: true, value: 'loaded' });
 
 standIn.marks.bundleImport = performance.now();
-await import(pathToFileURL(join(standIn.config.appPath, 'dist/main/index.js')).href);
+await import(pathToFileURL(join(standIn.config.appPath, 'dist/main/start.js')).href);
 standIn.marks.bundleEvaluated = performance.now();
