@@ -62,11 +62,11 @@ export function loadProfiles(store: KeyValueStore, now: number): LoadResult {
   }
   const profiles: StoredProfile[] = [];
   for (const record of records) {
-    const problem = recordProblem(record);
-    if (problem === undefined) {
-      profiles.push(readRecord(record));
+    const read = readRecord(record);
+    if (typeof read !== 'string') {
+      profiles.push(read);
     } else {
-      quarantine(store, { reason: problem, at: now, data: record });
+      quarantine(store, { reason: read, at: now, data: record });
       const name = typeof record?.name === 'string' ? ` "${record.name.slice(0, 100)}"` : '';
       issues.push({ kind: 'record_unreadable', detail: `A damaged profile${name} was set aside, not deleted.` });
     }
@@ -77,22 +77,20 @@ export function loadProfiles(store: KeyValueStore, now: number): LoadResult {
 }
 
 /**
- * Why a stored record cannot be used, or undefined. Beyond its shape, its options must be ones its
- * provider knows and its token URL a URL: a record edited by hand or by another version must not
- * make every later read of the profile throw.
+ * A stored record as the engine holds it, or why it cannot be used. Beyond its shape, its options
+ * must be ones its provider knows and its token URL a URL: a record edited by hand or by another
+ * version must not make every later read of the profile throw. A saved failure that another
+ * version wrote differently is dropped, not the whole profile.
  */
-function recordProblem(record: unknown): string | undefined {
+function readRecord(record: unknown): StoredProfile | string {
   const parsed = storedProfile.safeParse(record);
   if (!parsed.success) return 'unreadable profile';
-  const { provider, options, tokenUrl } = parsed.data;
-  if (!optionsSchemaOf(PROVIDERS[provider].catalogue).safeParse(options).success) return 'unknown provider options';
-  if (tokenUrl !== undefined && !URL.canParse(tokenUrl)) return 'unreadable token URL';
-  return undefined;
-}
-
-/** A record that passed recordProblem, as the engine holds it. */
-function readRecord(record: unknown): StoredProfile {
-  const { lastError, ...rest } = storedProfile.parse(record);
+  const { lastError, ...rest } = parsed.data;
+  if (!optionsSchemaOf(PROVIDERS[rest.provider].catalogue).safeParse(rest.options).success) {
+    return 'unknown provider options';
+  }
+  if (rest.tokenUrl !== undefined && !URL.canParse(rest.tokenUrl)) return 'unreadable token URL';
+  if (lastError === undefined) return rest;
   const error = tokenErrorSchema.safeParse(lastError);
   return error.success ? { ...rest, lastError: error.data } : rest;
 }
