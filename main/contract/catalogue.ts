@@ -44,3 +44,31 @@ export function resolveEntry(entry: ProviderCatalogueEntry, options: Readonly<Re
     refreshWindowMs: get(entry.refreshWindowMs),
   };
 }
+
+/** A profile as far as where its keys go is concerned. */
+interface Destination {
+  entry: ProviderCatalogueEntry;
+  tokenUrl?: string | undefined;
+  options: Readonly<Record<string, unknown>>;
+}
+
+/** Where a profile's keys are sent: its own token URL, or its provider's default for its options. */
+export function keyDestination({ entry, tokenUrl, options }: Destination): string {
+  return tokenUrl || resolveEntry(entry, options).defaultTokenUrl || '';
+}
+
+/** The scheme, host and port keys go to; the text itself when it is not a URL. */
+export function destinationOrigin(url: string): string {
+  return URL.canParse(url) ? new URL(url).origin : url;
+}
+
+/**
+ * Whether an edit would send the saved keys somewhere they have not been: another provider, or
+ * another scheme, host or port. The engine then asks for both keys again, and so does the form.
+ */
+export function sendsKeysElsewhere(before: Destination, after: Destination): boolean {
+  return (
+    before.entry.id !== after.entry.id ||
+    destinationOrigin(keyDestination(before)) !== destinationOrigin(keyDestination(after))
+  );
+}

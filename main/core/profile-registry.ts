@@ -1,12 +1,13 @@
 import { randomUUID } from 'node:crypto';
+import { sendsKeysElsewhere } from '../contract/catalogue.ts';
 import { loadCronParser } from './cron-schedule.ts';
 import { ProfileInputError, UnknownProfileError } from './errors.ts';
 import { apiKeyHint, cleanKey, cleanSettings } from './profile-input.ts';
 import type { StoredProfile } from './profile-store.ts';
-import { effectiveOptions, tokenEndpoint } from './providers/facts.ts';
+import { effectiveOptions } from './providers/facts.ts';
+import { PROVIDERS } from './providers/index.ts';
 import type { SecretBox } from './secret-box.ts';
 import type { StoreWriter } from './store-writer.ts';
-import { endpointOrigin } from './token-url.ts';
 import type { Logger, ProfileInput, ProfilePatch } from './types.ts';
 
 export interface RegistryDeps {
@@ -84,9 +85,11 @@ export function createProfileRegistry(deps: RegistryDeps) {
     const secretKey = rawSecretKey === undefined ? undefined : cleanKey('secretKey', rawSecretKey, settings.provider);
     // Stored keys only ever go where the user sent them: another server, or another provider,
     // gets them only when the user types them again.
-    const newDestination =
-      settings.provider !== record.provider ||
-      endpointOrigin(tokenEndpoint(settings)) !== endpointOrigin(tokenEndpoint(record));
+    const entryOf = (profile: { provider: StoredProfile['provider'] }) => PROVIDERS[profile.provider].catalogue;
+    const newDestination = sendsKeysElsewhere(
+      { ...record, entry: entryOf(record) },
+      { ...settings, entry: entryOf(settings) },
+    );
     if (newDestination && (apiKey === undefined || secretKey === undefined)) {
       throw new ProfileInputError(apiKey === undefined ? 'apiKey' : 'secretKey', 'keys_required_new_destination');
     }

@@ -23,11 +23,6 @@ export function insecureTokenUrl(url: URL): boolean {
   return url.protocol === 'http:' && !isLoopbackHost(url.hostname);
 }
 
-/** The scheme, host and port keys go to; the text itself when it is not a URL. */
-export function endpointOrigin(url: string): string {
-  return URL.canParse(url) ? new URL(url).origin : url;
-}
-
 /** An http(s) URL with no user info or fragment, or undefined for "use the provider default". */
 export function cleanTokenUrl(value: unknown): string | undefined {
   if (value === undefined || value === null || (typeof value === 'string' && value.trim() === '')) return undefined;

@@ -1,14 +1,13 @@
 import { html, LitElement, nothing } from 'lit';
-import type { ProviderCatalogueEntry } from '../../main/contract/catalogue.ts';
+import { type ProviderCatalogueEntry, sendsKeysElsewhere } from '../../main/contract/catalogue.ts';
 import { describeError, type Translator } from '../../main/contract/i18n.ts';
 import type { ProfilePatch, ProfileView } from '../../main/contract/views.ts';
 import { ApiError, api, failureText, unwrap } from './api.ts';
 import { field, optionFields, select, textInput } from './form-fields.ts';
-import { type Draft, defaultUrl, draftFrom, optionDraft, toInput } from './profile-draft.ts';
+import { type Draft, defaultUrl, draftFrom, optionDraft, providerOptions, toInput } from './profile-draft.ts';
 import { entryOf, providerWords } from './view-model.ts';
 
 type FieldErrors = Partial<Record<string, string>>;
-const origin = (url: string) => (URL.canParse(url) ? new URL(url).origin : url);
 
 /**
  * Add or edit a profile, drawn from the provider catalogue main sends: no provider is named here.
@@ -72,11 +71,11 @@ export class ProfileForm extends LitElement {
     const saved = this.editing;
     const draft = this.draft as Draft;
     if (!saved) return false;
-    const before = origin(
-      saved.tokenUrl ?? defaultUrl(draftFrom(saved, this.entry(saved.provider)), this.entry(saved.provider)),
+    const entry = this.entry();
+    return sendsKeysElsewhere(
+      { entry: this.entry(saved.provider), tokenUrl: saved.tokenUrl, options: saved.options },
+      { entry, tokenUrl: draft.tokenUrl.trim(), options: providerOptions(draft, entry) },
     );
-    const after = origin(draft.tokenUrl.trim() || defaultUrl(draft, this.entry()));
-    return draft.provider !== saved.provider || before !== after;
   }
 
   /** Checks what the browser can check; main checks the rest and names the field. */

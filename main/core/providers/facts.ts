@@ -1,4 +1,4 @@
-import { resolveEntry } from '../../contract/catalogue.ts';
+import { keyDestination, resolveEntry } from '../../contract/catalogue.ts';
 import { PROVIDERS, type ProviderId } from './index.ts';
 import { withDefaults } from './options.ts';
 
@@ -27,5 +27,5 @@ export function tokenEndpoint(profile: {
   tokenUrl?: string | undefined;
   options: Readonly<Record<string, unknown>>;
 }): string {
-  return profile.tokenUrl ?? providerFacts(profile.provider, profile.options).defaultTokenUrl ?? '';
+  return keyDestination({ ...profile, entry: PROVIDERS[profile.provider].catalogue });
 }
