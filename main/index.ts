@@ -3,6 +3,7 @@
  * or pure logic that takes its Electron pieces as parameters, and is tested that way; this file
  * itself is run by the headless boot test (test/boot/) under a stand-in `electron`.
  */
+import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -22,7 +23,9 @@ import {
   Tray,
 } from 'electron';
 import Store from 'electron-store';
+import { createApiServer } from './api/api-server.ts';
 import { createClipboardGuard } from './clipboard/clipboard-guard.ts';
+import { apiLocation } from './contract/local-api.ts';
 import { createTokenService, openStoreSafely, startRefreshTick } from './core/index.ts';
 import { createDesktop } from './desktop/desktop.ts';
 import { readLaunchOptions } from './desktop/launch-options.ts';
@@ -74,6 +77,14 @@ function trayIcons(): Record<Health, Electron.NativeImage> {
   };
   const load = (state: Health) => nativeImage.createFromPath(join(appRoot, 'assets/tray', file(state)));
   return { ok: load('ok'), warning: load('warning'), error: load('error') };
+}
+
+/** The `tokentray` CLI beside the app: in the installers' resources, or built in a checkout. */
+function bundledCli(): string | null {
+  const path = app.isPackaged
+    ? join(process.resourcesPath, 'cli', 'tokentray.mjs')
+    : join(appRoot, 'dist/cli/tokentray.mjs');
+  return existsSync(path) ? path : null;
 }
 
 async function main(): Promise<void> {
@@ -171,6 +182,17 @@ async function main(): Promise<void> {
       version: app.getVersion(),
       secretProtection: await describeProtection(safeStorage, process.platform, settings.get().allowWeakSecretStorage),
     }),
+    createLocalApi: (handOut) =>
+      createApiServer({
+        service,
+        handOut,
+        version: app.getVersion(),
+        now: Date.now,
+        location: apiLocation(app.getPath('userData'), process.platform),
+        platform: process.platform,
+        cliPath: bundledCli(),
+        logger,
+      }),
     ...(opened.issue ? { startupIssues: [opened.issue] } : {}),
     systemLanguages: () => app.getPreferredSystemLanguages(),
     // electron-log and the refresh tick's node-cron load once the tray is up.

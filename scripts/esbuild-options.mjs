@@ -65,3 +65,17 @@ export function preloadOptions(dev) {
     external: ['electron'],
   };
 }
+
+/**
+ * The `tokentray` CLI: one ESM file with no runtime dependencies (only Node built-ins), run by
+ * Node 22 or newer from a checkout (`npx tokentray`), a global install, or the installers.
+ */
+export function cliOptions(dev) {
+  return {
+    ...common(dev),
+    entryPoints: ['main/cli/tokentray.ts'],
+    outfile: 'dist/cli/tokentray.mjs',
+    format: 'esm',
+    banner: { js: '#!/usr/bin/env node' },
+  };
+}

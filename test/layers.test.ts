@@ -29,9 +29,20 @@ const FIXTURES: Record<string, string> = {
   // Shell modules: Electron only through the composition root.
   'main/tray/uses-electron.ts': "import { Tray } from 'electron';\nexport const t = Tray;\n",
   'main/uses-electron.ts': "import { app } from 'electron';\nexport const a = app;\n",
+  'main/api/uses-electron.ts': "import { app } from 'electron';\nexport const a = app;\n",
+  // The CLI: a thin client of the app, one file with no runtime dependencies.
+  'main/cli/uses-engine.ts': "import { PROVIDERS } from '../core/index.ts';\nexport const p = PROVIDERS;\n",
+  'main/cli/uses-shell.ts':
+    "import { createApiServer } from '../api/api-server.ts';\nexport const s = createApiServer;\n",
+  'main/cli/uses-package.ts': "import got from 'got';\nexport const g = got;\n",
+  'main/cli/uses-zod.ts': "import * as z from 'zod/mini';\nexport const s = z.string();\n",
 };
 
 const ALLOWED: Record<string, string> = {
+  'main/cli/ok.ts':
+    "import { request } from 'node:http';\nimport { readFile } from 'node:fs/promises';\nimport pkg from '../../package.json' with { type: 'json' };\nimport { EXIT } from '../contract/local-api.ts';\nimport { x } from './run.ts';\nexport const ok = [request, readFile, pkg, EXIT, x];\n",
+  'main/api/ok.ts':
+    "import { createServer } from 'node:http';\nimport { PROVIDERS } from '../core/index.ts';\nimport { formatToken } from '../clipboard/copy-formats.ts';\nexport const ok = [createServer, PROVIDERS, formatToken];\n",
   'main/core/ok.ts':
     "import { z } from 'zod/mini';\nimport type { ProfileView } from '../contract/views.ts';\nimport { x } from './errors.ts';\nexport const ok = [z, x] as unknown as ProfileView;\n",
   'main/core/providers/ok.ts':

@@ -2,7 +2,7 @@ import type { CopyFormat, TokenPlacement } from '../contract/vocabulary.ts';
 import { type ProviderId, providerFacts } from '../core/index.ts';
 
 /** Quotes a value for a POSIX shell: everything between single quotes is literal but `'` itself. */
-function shellQuote(value: string): string {
+export function shellQuote(value: string): string {
   return `'${value.replace(/'/g, `'\\''`)}'`;
 }
 
@@ -10,7 +10,7 @@ function shellQuote(value: string): string {
  * Quotes a value for PowerShell: in a single-quoted string only a quote is special, and
  * PowerShell also takes the typographic quotes ‘ ’ ‚ ‛ as quotes, so each is doubled.
  */
-function powershellQuote(value: string): string {
+export function powershellQuote(value: string): string {
   return `'${value.replace(/['\u2018\u2019\u201A\u201B]/g, '$&$&')}'`;
 }
 

@@ -21,6 +21,10 @@ export const API_METHODS = {
   getSettings: 'settings:get',
   setSettings: 'settings:set',
   getEnvironment: 'app:environment',
+  tokenUses: 'token:uses',
+  apiStatus: 'api:status',
+  regenerateApiSecret: 'api:regenerate-secret',
+  copyApiSecret: 'api:copy-secret',
 } as const satisfies Record<string, InvokeChannel>;
 
 /** Each subscription of the API and the event it listens to; every event has exactly one. */
@@ -29,6 +33,7 @@ export const API_EVENTS = {
   onSettingsChanged: 'settings:changed',
   onFocusProfile: 'window:focus-profile',
   onStoreIssues: 'store:issues',
+  onTokenUsed: 'token:used',
 } as const satisfies Record<string, EventChannel>;
 
 // A channel without a function (or an event without a subscription) fails the type check here.

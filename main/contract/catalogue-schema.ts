@@ -54,4 +54,9 @@ export const catalogueEntrySchema = z.object({
    * Feishu): refreshing earlier gains nothing, so the refresh margin is capped to this.
    */
   refreshWindowMs: byOption(z.nullable(z.number())),
+  /**
+   * Environment variables the provider's official SDK reads a ready token from, which
+   * `tokentray exec` sets (the Qianfan SDK's `QIANFAN_ACCESS_TOKEN`). Only names an SDK really reads.
+   */
+  sdkTokenEnv: z.optional(z.array(z.string())),
 });

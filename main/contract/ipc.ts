@@ -40,6 +40,33 @@ export const appEnvironmentSchema = z.object({
 });
 export type AppEnvironment = z.infer<typeof appEnvironmentSchema>;
 
+export const tokenUseSchema = z.object({
+  at: z.number(),
+  /** How the token left the app. */
+  via: z.enum(['tray', 'window', 'cli', 'api']),
+  /** The client as it named itself (its User-Agent), shortened; `tray`/`window` for those. */
+  client: z.string(),
+});
+/** One token handed out: who took it and when, never the token. */
+export type TokenUse = z.infer<typeof tokenUseSchema>;
+const usesSchema = z.record(z.string(), z.array(tokenUseSchema));
+
+export const apiStatusSchema = z.object({
+  /** The socket (macOS, Linux) or named pipe (Windows) the CLI talks to. */
+  endpoint: z.string(),
+  listening: z.boolean(),
+  /** `http://127.0.0.1:<port>` while the TCP listener is on. */
+  tcpUrl: z.nullable(z.string()),
+  /** Why a listener is down (`socket_path_too_long`, `EADDRINUSE`...). */
+  problem: z.nullable(z.string()),
+  /** The file holding the bearer secret. */
+  secretFile: z.string(),
+  /** The `tokentray` CLI shipped with this app, to run with Node. */
+  cliPath: z.nullable(z.string()),
+});
+/** The local token API as Settings shows it. */
+export type ApiStatus = z.infer<typeof apiStatusSchema>;
+
 export const INVOKE = {
   'profiles:list': { args: z.tuple([]), result: z.array(profileViewSchema) },
   'profiles:add': { args: z.tuple([profileInputSchema]), result: profileViewSchema },
@@ -64,6 +91,13 @@ export const INVOKE = {
   'settings:get': { args: z.tuple([]), result: settingsSchema },
   'settings:set': { args: z.tuple([settingsPatchSchema]), result: settingsSchema },
   'app:environment': { args: z.tuple([]), result: appEnvironmentSchema },
+  /** Recent uses of every profile's token. */
+  'token:uses': { args: z.tuple([]), result: usesSchema },
+  'api:status': { args: z.tuple([]), result: apiStatusSchema },
+  /** A new bearer secret: every client must read it again. */
+  'api:regenerate-secret': { args: z.tuple([]), result: apiStatusSchema },
+  /** The bearer secret onto the clipboard (for Postman, Bruno), cleared like a token. */
+  'api:copy-secret': { args: z.tuple([]), result: z.object({ clearsInSeconds: z.number() }) },
 } as const;
 
 export type InvokeChannel = keyof typeof INVOKE;
@@ -84,6 +118,8 @@ export const EVENTS = {
   'window:focus-profile': z.string(),
   /** The store's problems changed (a write started failing, or works again). */
   'store:issues': z.array(storeIssueSchema),
+  /** Tokens were handed out (at most once a second). */
+  'token:used': usesSchema,
 } as const;
 export type EventChannel = keyof typeof EVENTS;
 export type EventPayload<C extends EventChannel> = z.output<(typeof EVENTS)[C]>;

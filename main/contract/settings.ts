@@ -15,6 +15,10 @@ export const settingsSchema = z.object({
   defaultRefreshMarginMinutes: int(0, 30 * 24 * 60),
   /** Linux without a keyring: the user accepted that secrets are only obfuscated. */
   allowWeakSecretStorage: z.boolean(),
+  /** The local token API also listens on 127.0.0.1 (for API clients that cannot use its socket). */
+  apiTcpEnabled: z.boolean(),
+  /** Its port there. */
+  apiTcpPort: int(1024, 65_535),
 });
 export type Settings = z.infer<typeof settingsSchema>;
 
@@ -27,4 +31,6 @@ export const DEFAULT_SETTINGS: Settings = {
   notifications: { refreshFailed: true, expired: true, expiringSoon: true, recovered: true },
   defaultRefreshMarginMinutes: 0,
   allowWeakSecretStorage: false,
+  apiTcpEnabled: false,
+  apiTcpPort: 47_615,
 };

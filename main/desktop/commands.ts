@@ -1,12 +1,21 @@
 import type { createClipboardGuard } from '../clipboard/clipboard-guard.ts';
 import { formatToken } from '../clipboard/copy-formats.ts';
-import type { AppEnvironment, CopyResult, InvokeHandlers, RevealResult } from '../contract/ipc.ts';
+import type { ApiStatus, AppEnvironment, CopyResult, InvokeHandlers, RevealResult, TokenUse } from '../contract/ipc.ts';
 import type { Settings } from '../contract/settings.ts';
 import { type CopyFormat, copyFormatsFor } from '../contract/vocabulary.ts';
 import { isProviderId, type TokenService, UnknownProfileError } from '../core/index.ts';
 import type { Redactor } from '../logging/log-redaction.ts';
 import { AppError } from './app-error.ts';
 import type { SettingsStore } from './settings-store.ts';
+import type { createTokenUses } from './token-uses.ts';
+
+/** The local token API as commands see it (main/api/api-server.ts). */
+export interface LocalApiPort {
+  status(): ApiStatus;
+  regenerateSecret(): Promise<ApiStatus>;
+  /** The bearer secret; empty while the API could not start. */
+  secret(): string;
+}
 
 /** How long a revealed token stays on screen. */
 export const REVEAL_MS = 10_000;
@@ -21,28 +30,42 @@ export interface CommandDeps {
   environment(): Promise<AppEnvironment>;
   /** Applies side effects of changed settings (login item, language, tray). */
   settingsChanged(previous: Settings, next: Settings): Promise<void>;
+  /** Who took which token: every hand-out is recorded. */
+  uses: ReturnType<typeof createTokenUses>;
+  localApi: LocalApiPort;
 }
 
 /**
- * The named commands user intent arrives as, from the tray or the window. Both call the same
- * functions, so copying from either behaves the same way.
+ * The named commands user intent arrives as, from the tray, the window or the local API. All
+ * call the same functions, so a token copied from the tray is the one `tokentray token` prints.
  */
 export function createCommands(deps: CommandDeps) {
   const { service } = deps;
 
-  async function tokenFor(id: string): Promise<string> {
+  /**
+   * A token valid for at least another minute (refreshed first when due), remembered by the log's
+   * redactor and recorded as taken by this client; undefined when none can be had.
+   */
+  async function handOut(id: string, via: TokenUse['via'], client: string): Promise<string | undefined> {
     if (!service.getProfile(id)) throw new UnknownProfileError(id);
     const token = await service.getToken(id);
-    if (token === undefined) throw new AppError('no_token');
+    if (token === undefined) return undefined;
     deps.redactor.remember(token);
+    deps.uses.record(id, via, client);
     return token;
   }
 
-  async function copy(id: string, format: CopyFormat): Promise<CopyResult> {
+  async function tokenFor(id: string, via: 'tray' | 'window'): Promise<string> {
+    const token = await handOut(id, via, via);
+    if (token === undefined) throw new AppError('no_token');
+    return token;
+  }
+
+  async function copy(id: string, format: CopyFormat, via: 'tray' | 'window' = 'window'): Promise<CopyResult> {
     const offered = service.getProfile(id);
     if (!offered) throw new UnknownProfileError(id);
     if (!copyFormatsFor(offered.usage, deps.platform).includes(format)) throw new AppError('format_unsupported');
-    const token = await tokenFor(id);
+    const token = await tokenFor(id, via);
     const view = service.getProfile(id);
     if (!view || !isProviderId(view.provider)) throw new UnknownProfileError(id);
     const seconds = deps.settings.get().clipboardClearSeconds;
@@ -51,7 +74,7 @@ export function createCommands(deps: CommandDeps) {
   }
 
   async function reveal(id: string): Promise<RevealResult> {
-    return { token: await tokenFor(id), hideAfterMs: REVEAL_MS };
+    return { token: await tokenFor(id, 'window'), hideAfterMs: REVEAL_MS };
   }
 
   async function setSettings(patch: Partial<Settings>): Promise<Settings> {
@@ -77,12 +100,22 @@ export function createCommands(deps: CommandDeps) {
     },
     'profiles:refresh': (id: string, options?: { force?: boolean }) => service.refresh(id, options),
     'profiles:test': (input) => service.testCredentials(input),
-    'token:copy': copy,
+    'token:copy': (id, format) => copy(id, format, 'window'),
     'token:reveal': reveal,
     'settings:get': () => deps.settings.get(),
     'settings:set': setSettings,
     'app:environment': () => deps.environment(),
+    'token:uses': () => deps.uses.all(),
+    'api:status': () => deps.localApi.status(),
+    'api:regenerate-secret': () => deps.localApi.regenerateSecret(),
+    'api:copy-secret': async () => {
+      const secret = deps.localApi.secret();
+      if (secret === '') throw new AppError('api_unavailable');
+      const seconds = deps.settings.get().clipboardClearSeconds;
+      await deps.clipboard.copy(secret, seconds * 1000);
+      return { clearsInSeconds: seconds };
+    },
   };
 
-  return { copy, reveal, setSettings, handlers };
+  return { copy, reveal, setSettings, handOut, handlers };
 }

@@ -14,8 +14,22 @@ import type { Redactor } from '../logging/log-redaction.ts';
 import { decideNotices, type Notice } from '../notifications/notification-policy.ts';
 import type { TrayAction, TrayMenuInput } from '../tray/tray-menu.ts';
 import { AppError } from './app-error.ts';
-import { createCommands } from './commands.ts';
+import { createCommands, type LocalApiPort } from './commands.ts';
 import type { SettingsStore } from './settings-store.ts';
+import { createTokenUses } from './token-uses.ts';
+
+type ApiSettings = Pick<Settings, 'apiTcpEnabled' | 'apiTcpPort'>;
+
+/** The local token API's server, made once the commands exist (it hands tokens out through them). */
+export interface LocalApi extends LocalApiPort {
+  start(settings: ApiSettings): Promise<void>;
+  /** Switches the TCP listener; resolves with what went wrong (`EADDRINUSE`...), or null. */
+  applyTcp(settings: ApiSettings): Promise<string | null>;
+  close(): Promise<void>;
+}
+
+/** What the API server needs of the desktop: a token handed out the way *Copy* hands it out. */
+export type HandOut = (id: string, client: { via: 'cli' | 'api'; name: string }) => Promise<string | undefined>;
 
 /** How often the tray's countdowns are refreshed when nothing else changes. */
 export const TRAY_REFRESH_MS = 60_000;
@@ -47,6 +61,7 @@ export interface DesktopDeps {
   /** Problems found while opening the store file (it was moved aside), shown beside the engine's own. */
   startupIssues?: readonly StoreIssue[];
   systemLanguages(): readonly string[];
+  createLocalApi(handOut: HandOut): LocalApi;
   /** Called once the tray shows the profiles: what start-up deferred may load now. */
   onFirstRender?(): void;
   now(): number;
@@ -66,6 +81,17 @@ export function createDesktop(deps: DesktopDeps) {
   let trayTimer: ReturnType<typeof setInterval> | undefined;
   let shuttingDown: Promise<void> | undefined;
   let lastIssues = '[]';
+  const uses = createTokenUses({ now: deps.now, onChange: (all) => deps.windows.send('token:used', all) });
+  // The API server hands tokens out through the commands, and the commands show its status.
+  const apiPort: LocalApiPort = {
+    status: () => localApi.status(),
+    regenerateSecret: async () => {
+      const status = await localApi.regenerateSecret();
+      deps.redactor.remember(localApi.secret());
+      return status;
+    },
+    secret: () => localApi.secret(),
+  };
 
   const commands = createCommands({
     service,
@@ -79,7 +105,10 @@ export function createDesktop(deps: DesktopDeps) {
       providers: [...(deps.catalogue ?? CATALOGUE)],
     }),
     settingsChanged,
+    uses,
+    localApi: apiPort,
   });
+  const localApi = deps.createLocalApi((id, client) => commands.handOut(id, client.via, client.name));
   const tray = deps.createTray(onTrayAction);
   const notifier = deps.createNotifier((profileId) => deps.windows.show(profileId));
 
@@ -93,6 +122,7 @@ export function createDesktop(deps: DesktopDeps) {
 
   function onViews(views: ProfileView[]): void {
     renderTray(views);
+    uses.forget(new Set(views.map((view) => view.id)));
     const decided = decideNotices(views, memory, deps.now(), settings.get().notifications);
     memory = decided.memory;
     for (const notice of decided.notices) notifier.notify(notice, deps.now(), tr);
@@ -111,6 +141,14 @@ export function createDesktop(deps: DesktopDeps) {
       await deps.loginItem.setEnabled(next.startAtLogin);
       startAtLogin = next.startAtLogin;
     }
+    if (previous.apiTcpEnabled !== next.apiTcpEnabled || previous.apiTcpPort !== next.apiTcpPort) {
+      const problem = await localApi.applyTcp(next);
+      if (problem !== null) {
+        // Back to the listener that worked; the setting is rolled back by the caller.
+        await localApi.applyTcp(previous);
+        throw new AppError(problem === 'EADDRINUSE' || problem === 'EACCES' ? 'api_port_in_use' : 'api_unavailable');
+      }
+    }
     if (previous.language !== next.language) {
       tr = createTranslator(resolveLocale(next.language, deps.systemLanguages()));
     }
@@ -128,7 +166,7 @@ export function createDesktop(deps: DesktopDeps) {
       switch (action.type) {
         case 'copy':
           try {
-            await commands.copy(action.profileId, action.format);
+            await commands.copy(action.profileId, action.format, 'tray');
           } catch (error) {
             const name = service.getProfile(action.profileId)?.name ?? '';
             notifier.show(tr.t('notify.copy_failed_title', { name }), describe(error), action.profileId);
@@ -178,6 +216,9 @@ export function createDesktop(deps: DesktopDeps) {
       trayTimer = setInterval(() => renderTray(), TRAY_REFRESH_MS);
       trayTimer.unref?.();
       deps.onFirstRender?.();
+      // Scripts may ask for tokens from now on; the secret joins the values logs never show.
+      await localApi.start(settings.get());
+      if (localApi.secret() !== '') deps.redactor.remember(localApi.secret());
       await service.checkDue();
     },
     /** Before the system sleeps. */
@@ -191,6 +232,9 @@ export function createDesktop(deps: DesktopDeps) {
     shutdown(): Promise<void> {
       shuttingDown ??= (async () => {
         if (trayTimer) clearInterval(trayTimer);
+        uses.stop();
+        // No token leaves once quitting has begun.
+        await localApi.close().catch(() => undefined);
         await deps.tick.stop();
         await deps.clipboard.clearIfOurs().catch(() => false);
         await service.close();

@@ -5,6 +5,7 @@ import type { AppEnvironment } from '../../main/contract/ipc.ts';
 import type { ProfileView } from '../../main/contract/views.ts';
 import { type CopyFormat, copyFormatsFor } from '../../main/contract/vocabulary.ts';
 import { api, failureText, unwrap } from './api.ts';
+import './recent-uses.ts';
 import { BADGE_GLYPH, badgeOf, problemOf } from './view-model.ts';
 
 /** Asks the app to show a short message in its live region. */
@@ -106,6 +107,7 @@ export class ProfileCard extends LitElement {
           <div><dt>${tr.t('ui.last_refresh')}</dt><dd>${this.time(view.refreshedAt, tr.t('ui.never'))}</dd></div>
           <div><dt>${tr.t('ui.next_refresh')}</dt><dd>${this.time(view.nextRefreshAt, tr.t('ui.not_planned'))}</dd></div>
         </dl>
+        <tt-recent-uses .profileId=${view.id} .tr=${tr}></tt-recent-uses>
         ${
           problem
             ? html`<div class="problem" role="status">

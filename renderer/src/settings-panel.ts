@@ -4,6 +4,7 @@ import type { AppEnvironment } from '../../main/contract/ipc.ts';
 import type { Settings } from '../../main/contract/settings.ts';
 import { type Language, NOTICE_KINDS } from '../../main/contract/vocabulary.ts';
 import { api, failureText, unwrap } from './api.ts';
+import './api-settings.ts';
 import { toast } from './profile-card.ts';
 
 /** Says plainly how keys are protected on this machine; never claims more than is true. */
@@ -96,6 +97,7 @@ export class SettingsPanel extends LitElement {
               ${tr.t(`ui.notify_${kind}`)}</label>`,
           )}
         </fieldset>
+        <tt-api-settings .tr=${tr} .settings=${settings}></tt-api-settings>
         <p class="hint">TokenTray ${env.version}</p>
       </section>
     `;

@@ -1,4 +1,6 @@
+import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { extractFile, listPackage } from '@electron/asar';
 import { getConfig, validateConfiguration } from 'app-builder-lib/out/util/config/config.js';
@@ -111,6 +113,18 @@ describe('the packaged app', () => {
       expect(files).toContain(file);
     }
     expect(files.some((f) => /^\/dist\/renderer\/assets\/index-.*\.js$/.test(f))).toBe(true);
+  });
+
+  it('ships the tokentray CLI beside the app, runnable by Node with nothing else installed', () => {
+    const cli = join(built.appDir, 'resources', 'cli', 'tokentray.mjs');
+    expect(readFileSync(cli, 'utf8')).toBe(readFileSync(join(ROOT, 'dist/cli/tokentray.mjs'), 'utf8'));
+    const text = readFileSync(cli, 'utf8');
+    expect(text.startsWith('#!/usr/bin/env node\n')).toBe(true);
+    const imports = [...text.matchAll(/(?:\bfrom\s*|\bimport\s*\(\s*)["']([^"']+)["']/g)].map((m) => m[1] ?? '');
+    expect(imports.filter((name) => !name.startsWith('node:'))).toEqual([]);
+    const run = spawnSync(process.execPath, [cli, '--version'], { encoding: 'utf8', cwd: tmpdir() });
+    expect(run.stdout).toBe(`${JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version}\n`);
+    expect(files.filter((f) => f.includes('/cli/'))).toEqual([]);
   });
 
   it('holds no sources, tests, maps, dev tools or dependency folders', () => {

@@ -1,10 +1,12 @@
 /// <reference lib="dom" />
-import { mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ProviderCatalogueEntry } from '../../main/contract/catalogue.ts';
 import { CATALOGUE } from '../../main/core/index.ts';
 import { useBrowser, type WindowHarness } from '../support/browser-harness.ts';
 import { API_KEY, SECRET_KEY } from '../support/engine-fixture.ts';
+import { callLocalApi } from '../support/local-api.ts';
 
 const chromium = useBrowser();
 let w: WindowHarness | undefined;
@@ -367,5 +369,53 @@ describe('the status window in Chromium', () => {
       '钉钉应用',
       'OAuth 2.0 客户端凭据',
     ]);
+  });
+
+  it('shows who took a token lately: the window, the CLI, an API client', async () => {
+    w = await chromium.open();
+    await addBaiduProfile(w);
+    await card(w).getByRole('button', { name: 'Copy Token' }).click();
+    await callLocalApi(w.apiLocation, '/v1/profiles/ernie/token', {
+      secret: true,
+      headers: { 'user-agent': 'tokentray-cli/0.1.0 exec' },
+    });
+    const uses = card(w).locator('tt-recent-uses');
+    await uses.getByText('Recent uses').click();
+    await expect
+      .poll(() => uses.locator('li').allTextContents())
+      .toEqual([
+        expect.stringMatching(/^tokentray-cli\/0\.1\.0 exec, \d+s ago$/),
+        expect.stringMatching(/^this window, \d+s ago$/),
+      ]);
+    expect(await uses.textContent()).not.toContain(w.fx.server.issued[0]);
+  });
+
+  it('shows the local API in Settings, switches TCP on, copies and regenerates the secret', async () => {
+    w = await chromium.open();
+    const { page } = w;
+    await page.getByRole('button', { name: 'Settings' }).click();
+    const section = page.locator('tt-api-settings');
+    await expect
+      .poll(() => section.locator('[role=status]').textContent())
+      .toContain(`Listening at ${w?.apiLocation.endpoint}`);
+    const probe = createServer();
+    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+    const { port } = probe.address() as { port: number };
+    await new Promise((resolve) => probe.close(resolve));
+    await page.getByLabel('Port').fill(String(port));
+    await page.getByLabel('Port').dispatchEvent('change');
+    await page.getByLabel('Also listen on 127.0.0.1').check();
+    await expect.poll(() => section.textContent()).toContain(`Listening at http://127.0.0.1:${port}`);
+    expect(w.settings.get()).toMatchObject({ apiTcpEnabled: true, apiTcpPort: port });
+
+    const secret = readFileSync(w.apiLocation.secretFile, 'utf8').trim();
+    await page.getByRole('button', { name: 'Copy secret' }).click();
+    await expect.poll(() => w?.clip.text).toBe(secret);
+    expect(await page.content()).not.toContain(secret);
+
+    await page.getByRole('button', { name: 'Regenerate secret' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Regenerate secret' }).click();
+    await expect.poll(() => readFileSync(w?.apiLocation.secretFile ?? '', 'utf8').trim()).not.toBe(secret);
+    await expect.poll(() => page.locator('.toast').textContent()).toContain('New secret made');
   });
 });

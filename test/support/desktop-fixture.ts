@@ -1,6 +1,9 @@
+import { join } from 'node:path';
+import { type ApiServer, createApiServer } from '../../main/api/api-server.ts';
 import { createClipboardGuard } from '../../main/clipboard/clipboard-guard.ts';
 import type { ProviderCatalogueEntry } from '../../main/contract/catalogue.ts';
 import type { AppEnvironment, EventChannel } from '../../main/contract/ipc.ts';
+import { apiLocation } from '../../main/contract/local-api.ts';
 import type { TokenServiceOptions } from '../../main/core/index.ts';
 import { createDesktop } from '../../main/desktop/desktop.ts';
 import { createSettingsStore, defaultMarginMs, type SettingsStore } from '../../main/desktop/settings-store.ts';
@@ -45,6 +48,15 @@ export async function createDesktopFixture(options: DesktopFixtureOptions = {}) 
   const settings = createSettingsStore(fx.temp.store);
   settingsRef = settings;
   const logs: string[] = [];
+  // The real local API, on a socket in the fixture's folder; closed with the fixture.
+  let api: ApiServer | undefined;
+  const dataDir = join(fx.temp.dir, 'data');
+  const location = apiLocation(dataDir, process.platform);
+  const dispose = fx.dispose;
+  fx.dispose = async () => {
+    await api?.close();
+    await dispose();
+  };
   const desktop = createDesktop({
     service: fx.service,
     settings,
@@ -113,8 +125,21 @@ export async function createDesktopFixture(options: DesktopFixtureOptions = {}) 
       ...options.environment,
     }),
     ...(options.catalogue ? { catalogue: options.catalogue } : {}),
+    createLocalApi: (handOut) => {
+      api = createApiServer({
+        service: fx.service,
+        handOut,
+        version: '0.1.0',
+        now: options.service?.now ?? fx.now,
+        location,
+        platform: process.platform,
+        cliPath: null,
+        logger: recordingLogger(logs),
+      });
+      return api;
+    },
     systemLanguages: () => ['en-US'],
-    now: fx.now,
+    now: options.service?.now ?? fx.now,
     logger: recordingLogger(logs),
     quit: () => void quit++,
   });
@@ -126,6 +151,9 @@ export async function createDesktopFixture(options: DesktopFixtureOptions = {}) 
   return {
     fx,
     desktop,
+    /** Where the local API listens and keeps its secret, and the data folder that implies. */
+    apiLocation: location,
+    dataDir,
     settings,
     clip,
     renders,

@@ -18,6 +18,8 @@ export const baiduIamProvider: ProviderDefinition = {
     example: { method: 'GET', url: 'https://qianfan.baidubce.com/v2/models' },
     forceRefresh: false,
     refreshWindowMs: null,
+    // The Qianfan Python SDK's OpenAI-compatible clients read the bearer token from this.
+    sdkTokenEnv: ['QIANFAN_BEARER_TOKEN'],
   },
   buildRequest({ apiKey, secretKey }, { tokenUrl, options, now }) {
     const url = new URL(tokenUrl);

@@ -24,6 +24,8 @@ export const baiduProvider: ProviderDefinition = {
     },
     forceRefresh: false,
     refreshWindowMs: null,
+    // The Qianfan Python SDK's `Env.AccessToken` (qianfan/consts.py).
+    sdkTokenEnv: ['QIANFAN_ACCESS_TOKEN'],
   },
   buildRequest({ apiKey, secretKey }, { tokenUrl }) {
     return {

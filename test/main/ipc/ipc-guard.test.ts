@@ -9,6 +9,15 @@ import { PAGE_URL } from '../../../main/window/app-protocol.ts';
 import { recordingLogger } from '../../support/engine-fixture.ts';
 import { view } from '../../support/views.ts';
 
+const API_STATUS = {
+  endpoint: '/tmp/TokenTray/api/tokentray.sock',
+  listening: true,
+  tcpUrl: null,
+  problem: null,
+  secretFile: '/tmp/TokenTray/api/secret',
+  cliPath: null,
+};
+
 /** An answer that fits each channel's contract. */
 const ANSWERS: Record<InvokeChannel, unknown> = {
   'profiles:list': [],
@@ -29,6 +38,10 @@ const ANSWERS: Record<InvokeChannel, unknown> = {
     storeIssues: [],
     providers: [],
   },
+  'token:uses': { p1: [{ at: 1, via: 'cli', client: 'tokentray-cli/0.1.0 token' }] },
+  'api:status': API_STATUS,
+  'api:regenerate-secret': API_STATUS,
+  'api:copy-secret': { clearsInSeconds: 60 },
 };
 
 const PAGE = PAGE_URL;

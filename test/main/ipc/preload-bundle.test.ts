@@ -92,6 +92,7 @@ describe('the built preload', () => {
     api.onFocusProfile(() => undefined);
     api.onSettingsChanged(() => undefined);
     api.onStoreIssues(() => undefined);
+    api.onTokenUsed(() => undefined);
     expect([...listeners.keys()].sort()).toEqual([...EVENT_CHANNELS].sort());
   });
 });

@@ -17,6 +17,7 @@ export interface BootOptions {
   env?: Record<string, string>;
   argv?: string[];
   keychainSeed?: string;
+  resourcesPath?: string;
 }
 
 type Reply = { id: number; ok: true; value: unknown } | { id: number; ok: false; error: string };
@@ -34,6 +35,7 @@ export async function bootApp(options: BootOptions) {
     logs: options.logs,
     keychainSeed: options.keychainSeed ?? 'boot-test-keychain',
     argv: options.argv ?? ['tokentray'],
+    ...(options.resourcesPath ? { resourcesPath: options.resourcesPath } : {}),
   };
   const output: string[] = [];
   const child: ChildProcess = fork(CHILD, options.argv ?? [], {

@@ -24,9 +24,13 @@ export interface StandInConfig {
   /** Derives the "OS keychain" key: the same value across restarts decrypts the same secrets. */
   keychainSeed: string;
   argv: string[];
+  /** `process.resourcesPath`, which Electron sets: the installers' resources folder when packaged. */
+  resourcesPath?: string;
 }
 
 const config: StandInConfig = JSON.parse(process.env.TOKENTRAY_STAND_IN ?? '{}');
+// Electron sets this on `process` before the app's code runs.
+Object.assign(process, { resourcesPath: config.resourcesPath ?? join(config.appPath ?? '.', 'resources') });
 
 /** What the app did, for the test to read. */
 export const standIn = {

@@ -1,0 +1,68 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { IncomingHttpHeaders } from 'node:http';
+import type { ApiErrorCode } from '../contract/local-api.ts';
+
+/** Failed authentications allowed in a burst, and how many more each second earns back. */
+export const AUTH_FAILURE_BURST = 20;
+export const AUTH_FAILURES_PER_SECOND = 5;
+
+/** The names a local request may give as its Host: anything else is DNS rebinding. */
+const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+function hostName(host: string): string {
+  const bracket = host.startsWith('[') ? host.indexOf(']') : -1;
+  if (bracket > 0) return host.slice(0, bracket + 1).toLowerCase();
+  return host.split(':')[0]?.toLowerCase() ?? '';
+}
+
+const digest = (text: string) => createHash('sha256').update(text).digest();
+
+/**
+ * The gate in front of every route: no browser (an Origin or Sec-Fetch header, a Host that is not
+ * loopback), then the bearer secret, compared in constant time. Failed authentications drain a
+ * token bucket; while it is empty they get 429 and are counted rather than logged one by one. The
+ * right secret still gets in, so a local process flooding the API cannot lock the user's scripts
+ * out; guessing is hopeless anyway (256 random bits), the limit bounds the work and the noise.
+ */
+export function createApiGuard(options: { secret(): string; now(): number }) {
+  let allowance = AUTH_FAILURE_BURST;
+  let lastRefill = options.now();
+  let refused = 0;
+
+  function refill(): void {
+    const now = options.now();
+    allowance = Math.min(AUTH_FAILURE_BURST, allowance + ((now - lastRefill) / 1000) * AUTH_FAILURES_PER_SECOND);
+    lastRefill = now;
+  }
+
+  function authorized(header: string | undefined): boolean {
+    const match = /^Bearer ([^\s]+)$/.exec(header ?? '');
+    if (!match?.[1]) return false;
+    return timingSafeEqual(digest(match[1]), digest(options.secret()));
+  }
+
+  return {
+    /** Undefined when the request may go on; otherwise the error to answer with. */
+    check(headers: IncomingHttpHeaders): ApiErrorCode | undefined {
+      if (headers.origin !== undefined || headers['sec-fetch-site'] !== undefined) return 'forbidden';
+      if (headers['sec-fetch-mode'] !== undefined) return 'forbidden';
+      if (!LOCAL_HOSTS.has(hostName(headers.host ?? ''))) return 'forbidden';
+      if (authorized(headers.authorization)) return undefined;
+      refill();
+      if (allowance < 1) {
+        refused++;
+        return 'too_many_attempts';
+      }
+      allowance -= 1;
+      return 'unauthorized';
+    },
+    /** Seconds until another failed attempt is allowed (Retry-After). */
+    retryAfterSeconds: () => Math.max(1, Math.ceil((1 - allowance) / AUTH_FAILURES_PER_SECOND)),
+    /** Requests turned away since the last call: logged once in a while, not once each. */
+    takeRefusedCount(): number {
+      const count = refused;
+      refused = 0;
+      return count;
+    },
+  };
+}

@@ -1,0 +1,196 @@
+import { Buffer } from 'node:buffer';
+import { chmod, rm } from 'node:fs/promises';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { ApiStatus } from '../contract/ipc.ts';
+import { type ApiLocation, CLI_USER_AGENT, MAX_SOCKET_PATH_BYTES } from '../contract/local-api.ts';
+import type { Settings } from '../contract/settings.ts';
+import type { Logger } from '../core/index.ts';
+import { loadSecret, newSecret, prepareApiDir, writeSecret } from './api-files.ts';
+import { createApiGuard } from './api-guard.ts';
+import { type ApiRouteDeps, apiError, createApiRoutes, type Reply } from './api-routes.ts';
+
+/** Requests are a line and a few headers: anything larger is not one of ours. */
+export const MAX_REQUEST_BYTES = 8 * 1024;
+/** A client gets this long to send its request (not to wait for a token). */
+export const REQUEST_TIMEOUT_MS = 5_000;
+/** Connections at once per listener: scripts and API clients, not a crowd. */
+export const MAX_CONNECTIONS = 128;
+/** How often refused attempts are summed up in the log. */
+const REFUSAL_LOG_MS = 60_000;
+
+export interface ApiServerDeps extends ApiRouteDeps {
+  location: ApiLocation;
+  platform: NodeJS.Platform;
+  /** The `tokentray` CLI that ships with the app, shown in Settings. */
+  cliPath: string | null;
+  logger: Logger;
+}
+
+type ListenerState = { server: Server; problem: null } | { server: null; problem: string };
+
+function send(response: ServerResponse, reply: Reply): void {
+  const body = Buffer.from(reply.body, 'utf8');
+  response.writeHead(reply.status, {
+    'content-type': `${reply.type}; charset=utf-8`,
+    'content-length': body.length,
+    'x-content-type-options': 'nosniff',
+    ...reply.headers,
+  });
+  response.end(body);
+}
+
+/**
+ * The local token API: HTTP on a per-user socket (a named pipe on Windows), and on
+ * 127.0.0.1:<port> when Settings ask. Takes the engine's pieces as parameters like every shell
+ * module; the routes are in api-routes.ts, the gate in api-guard.ts.
+ */
+export function createApiServer(deps: ApiServerDeps) {
+  const { location, logger } = deps;
+  let secret = '';
+  const guard = createApiGuard({ secret: () => secret, now: deps.now });
+  const routes = createApiRoutes(deps);
+  let socket: ListenerState = { server: null, problem: 'not_started' };
+  let tcp: (ListenerState & { port: number }) | undefined;
+  let refusalTimer: ReturnType<typeof setInterval> | undefined;
+
+  async function onRequest(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const refused = guard.check(request.headers);
+    if (refused) {
+      const reply = apiError(refused);
+      if (refused === 'too_many_attempts') reply.headers = { 'retry-after': String(guard.retryAfterSeconds()) };
+      send(response, reply);
+      request.resume();
+      return;
+    }
+    const declared = Number(request.headers['content-length'] ?? 0);
+    if (declared > MAX_REQUEST_BYTES || request.headers['transfer-encoding'] !== undefined) {
+      send(response, apiError('payload_too_large'));
+      request.destroy();
+      return;
+    }
+    request.resume();
+    const name = request.headers['user-agent'] || 'unknown';
+    const via = name.startsWith(`${CLI_USER_AGENT}/`) ? 'cli' : 'api';
+    const url = new URL(request.url ?? '/', 'http://localhost');
+    send(response, await routes.handle(request.method ?? 'GET', url, { via, name }));
+  }
+
+  function makeServer(): Server {
+    const server = createServer(
+      { maxHeaderSize: MAX_REQUEST_BYTES, requestTimeout: REQUEST_TIMEOUT_MS },
+      (req, res) => {
+        onRequest(req, res).catch((error: unknown) => {
+          logger.error('api request failed', { error: error instanceof Error ? error.name : 'unknown' });
+          if (!res.headersSent) send(res, apiError('internal'));
+          else res.destroy();
+        });
+      },
+    );
+    server.headersTimeout = REQUEST_TIMEOUT_MS;
+    server.maxConnections = MAX_CONNECTIONS;
+    return server;
+  }
+
+  function listen(server: Server, target: string | { port: number; host: string }): Promise<string | null> {
+    return new Promise((resolve) => {
+      const onError = (error: NodeJS.ErrnoException) => resolve(error.code ?? 'listen_failed');
+      server.once('error', onError);
+      const ready = () => {
+        server.off('error', onError);
+        resolve(null);
+      };
+      if (typeof target === 'string') server.listen(target, ready);
+      else server.listen(target.port, target.host, ready);
+    });
+  }
+
+  async function startSocket(): Promise<void> {
+    const { endpoint } = location;
+    if (deps.platform !== 'win32' && Buffer.byteLength(endpoint) > MAX_SOCKET_PATH_BYTES) {
+      socket = { server: null, problem: 'socket_path_too_long' };
+      logger.error('api socket path too long', { bytes: Buffer.byteLength(endpoint) });
+      return;
+    }
+    // One app per data folder (the single-instance lock): a socket file left here is a dead one's.
+    if (deps.platform !== 'win32') await rm(endpoint, { force: true });
+    const server = makeServer();
+    const problem = await listen(server, endpoint);
+    if (problem) {
+      socket = { server: null, problem };
+      logger.error('api socket failed', { problem });
+      return;
+    }
+    if (deps.platform !== 'win32') await chmod(endpoint, 0o600);
+    socket = { server, problem: null };
+  }
+
+  async function closeServer(server: Server | null): Promise<void> {
+    if (!server) return;
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+
+  /** Switches the TCP listener to what Settings say; resolves with its problem, if any. */
+  async function applyTcp(settings: Pick<Settings, 'apiTcpEnabled' | 'apiTcpPort'>): Promise<string | null> {
+    const wanted = settings.apiTcpEnabled ? settings.apiTcpPort : undefined;
+    if (tcp && tcp.port === wanted && tcp.server) return null;
+    await closeServer(tcp?.server ?? null);
+    tcp = undefined;
+    if (wanted === undefined) return null;
+    const server = makeServer();
+    const problem = await listen(server, { port: wanted, host: '127.0.0.1' });
+    tcp = problem ? { server: null, problem, port: wanted } : { server, problem: null, port: wanted };
+    if (problem) logger.warn('api tcp listener failed', { port: wanted, problem });
+    return problem;
+  }
+
+  function status(): ApiStatus {
+    return {
+      endpoint: location.endpoint,
+      listening: socket.server !== null,
+      tcpUrl: tcp?.server ? `http://127.0.0.1:${tcp.port}` : null,
+      problem: socket.problem ?? tcp?.problem ?? null,
+      secretFile: location.secretFile,
+      cliPath: deps.cliPath,
+    };
+  }
+
+  return {
+    async start(settings: Pick<Settings, 'apiTcpEnabled' | 'apiTcpPort'>): Promise<void> {
+      try {
+        await prepareApiDir(location);
+        secret = await loadSecret(location);
+      } catch (error) {
+        socket = { server: null, problem: (error as NodeJS.ErrnoException).code ?? 'secret_unavailable' };
+        logger.error('api secret unavailable', { problem: socket.problem });
+        return;
+      }
+      await startSocket();
+      await applyTcp(settings);
+      refusalTimer = setInterval(() => {
+        const count = guard.takeRefusedCount();
+        if (count > 0) logger.warn('api: failed authentications refused', { count });
+      }, REFUSAL_LOG_MS);
+      refusalTimer.unref?.();
+    },
+    applyTcp,
+    /** A new secret, on disk before it is in force: clients holding the old one get 401 from now on. */
+    async regenerateSecret(): Promise<ApiStatus> {
+      await prepareApiDir(location);
+      secret = await writeSecret(location, newSecret());
+      logger.info('api secret regenerated');
+      return status();
+    },
+    secret: () => secret,
+    status,
+    async close(): Promise<void> {
+      if (refusalTimer) clearInterval(refusalTimer);
+      await Promise.all([closeServer(socket.server), closeServer(tcp?.server ?? null)]);
+      if (socket.server && deps.platform !== 'win32') await rm(location.endpoint, { force: true });
+      socket = { server: null, problem: 'stopped' };
+      tcp = undefined;
+    },
+  };
+}
+
+export type ApiServer = ReturnType<typeof createApiServer>;
