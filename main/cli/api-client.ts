@@ -1,6 +1,10 @@
 import { readFile } from 'node:fs/promises';
-import { request } from 'node:http';
+import { createRequire } from 'node:module';
 import { type ApiErrorBody, type ApiLocation, CLI_USER_AGENT } from '../contract/local-api.ts';
+
+// `import 'node:http'` costs Node 24 some 35 ms: building the ES module namespace reads every
+// export, and the lazy fetch/WebSocket ones load undici. require() reads none of them (~5 ms).
+const { request } = createRequire(import.meta.url)('node:http') as typeof import('node:http');
 
 /** A token may need a refresh first, and a provider may be slow: give it well beyond the engine's timeout. */
 const REQUEST_TIMEOUT_MS = 60_000;
