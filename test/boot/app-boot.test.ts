@@ -1,14 +1,19 @@
 import { createDecipheriv, createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { INVOKE_CHANNELS } from '../../main/contract/ipc.ts';
 import type { ProfileView } from '../../main/contract/views.ts';
 import { ROOT } from '../support/browser-harness.ts';
 import { API_KEY, SECRET_KEY } from '../support/engine-fixture.ts';
-import { type FakeTokenServer, startFakeTokenServer } from '../support/fake-token-server.ts';
-import { type BootedApp, type BootOptions, bootApp } from '../support/headless/boot-harness.ts';
+import type { FakeTokenServer } from '../support/fake-token-server.ts';
+import {
+  answerOf,
+  type BootedApp,
+  type BootOptions,
+  bootApp,
+  createBootBed,
+} from '../support/headless/boot-harness.ts';
 import type { StandInState } from '../support/headless/stand-in-inspect.ts';
 
 /**
@@ -21,21 +26,17 @@ import type { StandInState } from '../support/headless/stand-in-inspect.ts';
 
 const DAY = 24 * 3600_000;
 const SEED = 'boot-test-keychain';
+let bed: Awaited<ReturnType<typeof createBootBed>>;
 let dir: string;
 let server: FakeTokenServer;
 let options: BootOptions;
 let app: BootedApp;
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'tokentray-boot-'));
-  server = await startFakeTokenServer({ clients: { [API_KEY]: SECRET_KEY } });
-  options = { userData: join(dir, 'TokenTray'), logs: join(dir, 'logs'), xdgConfig: join(dir, 'xdg') };
+  bed = await createBootBed('tokentray-boot-');
+  ({ dir, server, options } = bed);
 });
-afterAll(async () => {
-  app?.kill();
-  await server?.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => bed?.dispose(app));
 
 const labels = (state: StandInState) => state.tray?.menu.map((item) => item.label) ?? [];
 const requests = () => server.requests.length;
@@ -65,11 +66,7 @@ function storedTokens(userData: string): Map<string, string> {
   return new Map(stored.profiles.flatMap((p) => (p.token ? [[p.name, open(p.token.value)] as const] : [])));
 }
 
-async function value<T>(pending: Promise<{ ok: boolean; value?: T; error?: unknown }>): Promise<T> {
-  const result = await pending;
-  if (!result.ok) throw new Error(`the app refused: ${JSON.stringify(result.error)}`);
-  return result.value as T;
-}
+const value = answerOf;
 
 describe('the built app, booted headless', () => {
   it('starts sandboxed, serves its window from app://, and listens on no IPC but the guard’s', async () => {

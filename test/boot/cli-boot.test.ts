@@ -1,7 +1,6 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApiStatus, TokenUse } from '../../main/contract/ipc.ts';
@@ -9,8 +8,14 @@ import { apiLocation, EXIT } from '../../main/contract/local-api.ts';
 import type { ProfileView } from '../../main/contract/views.ts';
 import { ROOT } from '../support/browser-harness.ts';
 import { API_KEY, SECRET_KEY } from '../support/engine-fixture.ts';
-import { type FakeTokenServer, startFakeTokenServer } from '../support/fake-token-server.ts';
-import { type BootedApp, type BootOptions, bootApp } from '../support/headless/boot-harness.ts';
+import type { FakeTokenServer } from '../support/fake-token-server.ts';
+import {
+  answerOf,
+  type BootedApp,
+  type BootOptions,
+  bootApp,
+  createBootBed,
+} from '../support/headless/boot-harness.ts';
 import { callLocalApi } from '../support/local-api.ts';
 
 /**
@@ -20,24 +25,20 @@ import { callLocalApi } from '../support/local-api.ts';
  */
 
 const CLI = join(ROOT, 'dist/cli/tokentray.mjs');
+let bed: Awaited<ReturnType<typeof createBootBed>>;
 let dir: string;
 let server: FakeTokenServer;
 let options: BootOptions;
 let app: BootedApp;
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'tokentray-cli-'));
-  server = await startFakeTokenServer({ clients: { [API_KEY]: SECRET_KEY } });
-  options = { userData: join(dir, 'TokenTray'), logs: join(dir, 'logs'), xdgConfig: join(dir, 'xdg') };
+  bed = await createBootBed('tokentray-cli-');
+  ({ dir, server, options } = bed);
   app = await bootApp(options);
   // First run: the window opens by itself; its preload API is how the user adds a profile.
   await app.until((s) => expect(s.windows[0]?.exposed).toEqual(['tokentray']));
 });
-afterAll(async () => {
-  app?.kill();
-  await server?.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => bed?.dispose(app));
 
 const location = () => apiLocation(options.userData, process.platform);
 
@@ -62,11 +63,7 @@ function tokentray(args: string[], env: Record<string, string> = {}) {
   });
 }
 
-async function value<T>(pending: Promise<{ ok: boolean; value?: T; error?: unknown }>): Promise<T> {
-  const result = await pending;
-  if (!result.ok) throw new Error(`the app refused: ${JSON.stringify(result.error)}`);
-  return result.value as T;
-}
+const value = answerOf;
 
 describe('tokentray against the built app', () => {
   it('prints exactly the token Copy token puts on the clipboard', async () => {
@@ -142,6 +139,21 @@ describe('tokentray against the built app', () => {
       code: 0,
       stdout: expect.stringMatching(/^ERNIE dev: new token, expires in (30d|29d 23h)\.\n$/),
     });
+  });
+
+  it('answers --help, --version and completion, and the info and single-profile routes', async () => {
+    expect((await tokentray(['--version'])).stdout).toBe('0.1.0\n');
+    expect((await tokentray(['token', '--help'], { LANG: 'zh_CN.UTF-8' })).stdout).toMatch(/^用法：tokentray token/);
+    expect((await tokentray(['completion', 'fish'])).stdout).toContain('complete -c tokentray');
+    const names = await tokentray(['list', '--names']);
+    expect(names.stdout).toBe('ERNIE dev\n');
+    expect((await callLocalApi(location(), '/v1', { secret: true })).json()).toEqual({
+      name: 'TokenTray',
+      version: '0.1.0',
+      api: 1,
+    });
+    const one = await callLocalApi(location(), '/v1/profiles/ERNIE%20dev', { secret: true });
+    expect(one.json()).toMatchObject({ name: 'ERNIE dev', provider: 'baidu', status: 'valid', needs_keys: false });
   });
 
   it('serves plain HTTP clients over its socket, and no browser', async () => {

@@ -1,7 +1,11 @@
 import { type ChildProcess, fork } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { IpcResult } from '../../../main/contract/ipc.ts';
 import { ROOT } from '../browser-harness.ts';
+import { API_KEY, SECRET_KEY } from '../engine-fixture.ts';
+import { type FakeTokenServer, startFakeTokenServer } from '../fake-token-server.ts';
 import type { StandInConfig } from './electron-stand-in.ts';
 import type { StandInState } from './stand-in-inspect.ts';
 
@@ -130,3 +134,34 @@ export async function bootApp(options: BootOptions) {
 }
 
 export type BootedApp = Awaited<ReturnType<typeof bootApp>>;
+
+/**
+ * Where a booted app's test lives: a temp folder with the app's paths in it, and a fake token
+ * server that knows the test keys. `dispose` kills the app if it is still running.
+ */
+export async function createBootBed(prefix: string): Promise<{
+  dir: string;
+  server: FakeTokenServer;
+  options: BootOptions;
+  dispose(app?: BootedApp): Promise<void>;
+}> {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  const server = await startFakeTokenServer({ clients: { [API_KEY]: SECRET_KEY } });
+  return {
+    dir,
+    server,
+    options: { userData: join(dir, 'TokenTray'), logs: join(dir, 'logs'), xdgConfig: join(dir, 'xdg') },
+    async dispose(app) {
+      app?.kill();
+      await server.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** What the window's API answered; an app that refused fails the test with its error. */
+export async function answerOf<T>(pending: Promise<{ ok: boolean; value?: T; error?: unknown }>): Promise<T> {
+  const result = await pending;
+  if (!result.ok) throw new Error(`the app refused: ${JSON.stringify(result.error)}`);
+  return result.value as T;
+}
