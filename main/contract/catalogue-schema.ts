@@ -55,6 +55,11 @@ export const catalogueEntrySchema = z.object({
    */
   refreshWindowMs: byOption(z.nullable(z.number())),
   /**
+   * Whether fetching a token revokes the one others hold (WeChat's classic endpoint): such a
+   * profile cannot be shared with a team, where many members would take turns revoking.
+   */
+  revokesOthers: z.optional(byOption(z.boolean())),
+  /**
    * Environment variables the provider's official SDK reads a ready token from, which
    * `tokentray exec` sets (the Qianfan SDK's `QIANFAN_ACCESS_TOKEN`). Only names an SDK really reads.
    */

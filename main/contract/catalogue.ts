@@ -42,6 +42,7 @@ export function resolveEntry(entry: ProviderCatalogueEntry, options: Readonly<Re
     example: get(entry.example),
     forceRefresh: get(entry.forceRefresh),
     refreshWindowMs: get(entry.refreshWindowMs),
+    revokesOthers: get(entry.revokesOthers ?? false),
   };
 }
 

@@ -17,6 +17,8 @@ export const ERROR_CODES = [
   'timeout',
   'bad_response',
   'credentials_unreadable',
+  'team_unavailable',
+  'team_no_token',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
@@ -72,6 +74,10 @@ export const profileViewSchema = z.object({
   refreshMarginMs: maybe(z.number()),
   cron: maybe(z.string()),
   error: maybe(tokenErrorSchema),
+  /** The token is shared with the team (team mode): one member refreshes it for everyone. */
+  shared: maybe(z.boolean()),
+  /** Who fetched the shared token the profile holds, and its generation in the team store. */
+  team: maybe(z.object({ refreshedBy: z.string(), generation: z.number() })),
 });
 /** What tray, window and notifications see of a profile: never a secret, full key or token. */
 export type ProfileView = z.infer<typeof profileViewSchema>;
@@ -87,6 +93,8 @@ export const profileInputSchema = z.strictObject({
   refreshMarginMs: maybe(z.number()),
   /** Extra fixed refresh times, as a 5- or 6-field cron expression. */
   cron: maybe(text(200)),
+  /** Share the token with the team (team mode). */
+  shared: maybe(z.boolean()),
 });
 /** A new profile as the user typed it; the engine checks its meaning and names a wrong field. */
 export type ProfileInput = z.infer<typeof profileInputSchema>;

@@ -13,6 +13,8 @@ export const RETRYABLE: Record<ErrorCode, boolean> = {
   timeout: true,
   bad_response: true,
   credentials_unreadable: false,
+  team_unavailable: true,
+  team_no_token: true,
 };
 
 export interface ErrorDetails {

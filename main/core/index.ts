@@ -9,6 +9,16 @@ export { CATALOGUE, isProviderId, PROVIDER_IDS, PROVIDERS } from './providers/in
 export { type RefreshTick, startRefreshTick } from './refresh-tick.ts';
 export { type OpenedStore, openStoreSafely } from './store-file.ts';
 export { StoreWriteError } from './store-writer.ts';
+export type { RedisTeamOptions } from './team/redis-team.ts';
+export { newTeamKey, parseTeamKey, TeamKeyError } from './team/team-key.ts';
+export type { SharedToken, TeamConnection, TeamPort, TeamRole } from './team/team-port.ts';
+export { TeamUnavailableError } from './team/team-port.ts';
 export { createTokenService } from './token-service.ts';
-export type { TokenService, TokenServiceOptions } from './token-service-api.ts';
+export type { TeamStatus, TokenService, TokenServiceOptions } from './token-service-api.ts';
+
+/** Team mode on Redis; loads the Redis client only when a team is configured. */
+export async function createRedisTeam(options: import('./team/redis-team.ts').RedisTeamOptions) {
+  const { createRedisTeam: create } = await import('./team/redis-team.ts');
+  return create(options);
+}
 export type * from './types.ts';

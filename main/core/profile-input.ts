@@ -1,5 +1,5 @@
 import { ProfileInputError } from './errors.ts';
-import { tokenEndpoint } from './providers/facts.ts';
+import { providerFacts, tokenEndpoint } from './providers/facts.ts';
 import { isProviderId, PROVIDERS } from './providers/index.ts';
 import { optionsSchemaOf } from './providers/options.ts';
 import { cronProblem, MAX_MARGIN_OVERRIDE_MS } from './refresh-policy.ts';
@@ -17,6 +17,7 @@ export interface CleanProfileSettings {
   options: Record<string, unknown>;
   refreshMarginMs?: number;
   cron?: string;
+  shared?: boolean;
 }
 
 /**
@@ -81,6 +82,13 @@ export function cleanSettings(
     const problem = cronProblem(cron, now);
     if (problem) throw new ProfileInputError('cron', problem);
     settings.cron = cron;
+  }
+  if (input.shared === true) {
+    // Members would take turns revoking each other's token (WeChat's classic endpoint).
+    if (providerFacts(provider, settings.options).revokesOthers) {
+      throw new ProfileInputError('options', 'team_revokes_others');
+    }
+    settings.shared = true;
   }
   return settings;
 }

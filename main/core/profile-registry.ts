@@ -107,13 +107,16 @@ export function createProfileRegistry(deps: RegistryDeps) {
       settings.provider !== record.provider ||
       settings.tokenUrl !== record.tokenUrl ||
       !sameOptions;
-    const { tokenUrl: _url, refreshMarginMs: _margin, cron: _cron, ...kept } = record;
+    const { tokenUrl: _url, refreshMarginMs: _margin, cron: _cron, shared: _shared, team, ...kept } = record;
     const updated: StoredProfile = { ...kept, ...settings, secrets: { apiKey: encApiKey, secretKey: encSecretKey } };
     if (apiKey !== undefined) updated.apiKeyHint = apiKeyHint(apiKey);
+    // Shared or not, the token it holds stays valid; joining the team looks for the team's first.
+    const sharingChanged = (settings.shared === true) !== (record.shared === true);
+    if (settings.shared && team && !sharingChanged) updated.team = team;
+    if (endpointChanged || sharingChanged) deps.invalidate(id);
     if (endpointChanged) {
       // The old token may belong to other keys or another server: start over.
-      deps.invalidate(id);
-      Object.assign(updated, { token: undefined, lastError: undefined, retryAt: undefined });
+      Object.assign(updated, { token: undefined, lastError: undefined, retryAt: undefined, team: undefined });
       updated.consecutiveFailures = 0;
       updated.needsCredentials = false;
     }
@@ -121,8 +124,9 @@ export function createProfileRegistry(deps: RegistryDeps) {
     await commitEdit(() => {
       if (records.get(id) === updated) records.set(id, record);
     });
-    log.info('profile updated', { profile: id, refetch: endpointChanged });
+    log.info('profile updated', { profile: id, refetch: endpointChanged, shared: settings.shared === true });
     if (endpointChanged) deps.startRefresh(id);
+    else if (sharingChanged && settings.shared) deps.startRefresh(id);
     else deps.emit();
     return updated;
   }

@@ -28,6 +28,10 @@ const storedProfile = z.object({
   /** Checked on its own: a failure saved by another version is dropped, not the whole profile. */
   lastError: maybe(z.unknown()),
   retryAt: maybe(z.number()),
+  /** Shared with the team: its token comes from, and goes to, the team store. */
+  shared: maybe(z.boolean()),
+  /** The generation of the team's token this profile holds, and who fetched it. */
+  team: maybe(z.object({ generation: z.number(), refreshedBy: z.string() })),
 });
 
 export type StoredProfile = Omit<z.infer<typeof storedProfile>, 'lastError'> & { lastError?: TokenError | undefined };

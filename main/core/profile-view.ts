@@ -40,5 +40,7 @@ export function toView(record: StoredProfile, state: RefreshState, now: number, 
   if (record.refreshMarginMs !== undefined) view.refreshMarginMs = record.refreshMarginMs;
   if (record.cron !== undefined) view.cron = record.cron;
   if (record.lastError) view.error = { ...record.lastError };
+  if (record.shared) view.shared = true;
+  if (record.shared && record.team) view.team = { ...record.team };
   return view;
 }

@@ -6,6 +6,8 @@ import { effectiveOptions, tokenEndpoint } from './providers/facts.ts';
 import { type Credentials, PROVIDERS, type ProviderContext, type ProviderResult } from './providers/index.ts';
 import { retryAtAfterFailure } from './refresh-policy.ts';
 import type { SecretBox } from './secret-box.ts';
+import type { TeamPort } from './team/team-port.ts';
+import { createTeamRefresh, type KeptToken } from './team-refresh.ts';
 import { insecureTokenUrl } from './token-url.ts';
 import type { Logger } from './types.ts';
 
@@ -23,6 +25,10 @@ export interface RefreshRunnerDeps {
   persist(): Promise<void>;
   /** Tells listeners that views changed. */
   emit(): void;
+  /** The team shared profiles refresh through, if any (team mode). */
+  team(): TeamPort | undefined;
+  /** Whether a token can serve until the profile's next planned refresh. */
+  canWait(record: StoredProfile, token: { obtainedAt: number; expiresAt?: number | undefined }): boolean;
 }
 
 type FetchTarget = Pick<StoredProfile, 'provider' | 'tokenUrl' | 'options'>;
@@ -79,7 +85,41 @@ export function createRefreshRunner(deps: RefreshRunnerDeps) {
     });
   }
 
-  async function runRefresh(id: string, force: boolean): Promise<void> {
+  /** Seals and keeps a token; false when the profile changed or the engine closed meanwhile. */
+  async function keep(record: StoredProfile, token: KeptToken, expected?: number): Promise<boolean> {
+    const generation = expected ?? generations.get(record.id) ?? 0;
+    const value = await secrets.seal(token.plain);
+    if (deps.signal.aborted || records.get(record.id) !== record || (generations.get(record.id) ?? 0) !== generation) {
+      return false;
+    }
+    const { obtainedAt, expiresAt } = token;
+    record.token = { value, obtainedAt, ...(expiresAt === undefined ? {} : { expiresAt }) };
+    const recovered = record.consecutiveFailures > 0;
+    record.consecutiveFailures = 0;
+    record.lastError = undefined;
+    record.retryAt = undefined;
+    record.team = token.team;
+    log.info(recovered ? 'token refreshed after failures' : 'token refreshed', {
+      profile: record.id,
+      expiresAt,
+      ...(token.team ? { generation: token.team.generation } : {}),
+    });
+    return true;
+  }
+
+  const team = createTeamRefresh({
+    team: deps.team,
+    records,
+    now: deps.now,
+    log,
+    signal: deps.signal,
+    fetchToken,
+    canWait: deps.canWait,
+    keep,
+    fail: recordFailure,
+  });
+
+  async function runRefresh(id: string, force: boolean, rejected?: string): Promise<void> {
     const record = records.get(id);
     if (!record) throw new UnknownProfileError(id);
     const generation = generations.get(id) ?? 0;
@@ -97,24 +137,19 @@ export function createRefreshRunner(deps: RefreshRunnerDeps) {
       await deps.persist();
       return;
     }
+    // A shared profile goes through the team: one member fetches, the others take its token.
+    if (record.shared && deps.team() && (await team.refresh(record, credentials, { force, rejected })) === 'done') {
+      if (!stale()) await deps.persist();
+      return;
+    }
     const startedAt = deps.now();
     const result = await fetchToken(record, credentials, force);
     if (stale()) return;
     if (result.ok) {
       const { accessToken, expiresInMs, expiresAt } = result.grant;
-      const value = await secrets.seal(accessToken);
-      if (stale()) return;
       // Expiry counts from when the request left, so a slow answer never overstates the lifetime.
       const expiry = expiresAt ?? (expiresInMs === undefined ? undefined : startedAt + expiresInMs);
-      record.token = { value, obtainedAt: deps.now(), ...(expiry === undefined ? {} : { expiresAt: expiry }) };
-      const recovered = record.consecutiveFailures > 0;
-      record.consecutiveFailures = 0;
-      record.lastError = undefined;
-      record.retryAt = undefined;
-      log.info(recovered ? 'token refreshed after failures' : 'token refreshed', {
-        profile: id,
-        expiresAt: record.token.expiresAt,
-      });
+      if (!(await keep(record, { plain: accessToken, obtainedAt: deps.now(), expiresAt: expiry }, generation))) return;
     } else {
       recordFailure(record, result.failure);
     }
@@ -128,12 +163,12 @@ export function createRefreshRunner(deps: RefreshRunnerDeps) {
    * the outcome is saved. A run started before the keys or endpoint changed is not shared: its
    * result will be dropped, so a new one starts beside it.
    */
-  function refresh(id: string, force: boolean): Promise<void> {
+  function refresh(id: string, force: boolean, rejected?: string): Promise<void> {
     const generation = generations.get(id) ?? 0;
     const current = inflight.get(id);
     if (current && current.generation === generation) return current.run;
     const entry = { generation, run: Promise.resolve() };
-    entry.run = runRefresh(id, force)
+    entry.run = runRefresh(id, force, rejected)
       .catch((error: unknown) => {
         log.error('refresh crashed', { profile: id, error: error instanceof Error ? error.name : 'unknown' });
       })
@@ -153,7 +188,9 @@ export function createRefreshRunner(deps: RefreshRunnerDeps) {
     /** Makes any result still on its way for this profile stale (new keys, new endpoint, removed). */
     invalidate(id: string): void {
       generations.set(id, (generations.get(id) ?? 0) + 1);
+      team.forget(id);
     },
+    team,
     /** Waits until no request is in flight. */
     async settle(): Promise<void> {
       while (inflight.size > 0) await Promise.all([...inflight.values()].map((entry) => entry.run));

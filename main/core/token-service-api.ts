@@ -1,4 +1,5 @@
 import type { HttpClientOptions, HttpSend } from './http-client.ts';
+import type { TeamConnection, TeamPort, TeamRole } from './team/team-port.ts';
 import type {
   Cipher,
   CredentialCheck,
@@ -31,6 +32,15 @@ export interface TokenServiceOptions {
   saveDelayMs?: number;
   /** The user's default refresh margin for profiles without their own; undefined = automatic. */
   defaultRefreshMarginMs?: () => number | undefined;
+  /** Team mode: shared profiles refresh through this team (createRedisTeam). The engine closes it. */
+  team?: TeamPort;
+}
+
+/** The team as the shell shows it. */
+export interface TeamStatus {
+  name: string;
+  role: TeamRole;
+  connection: TeamConnection;
 }
 
 /**
@@ -53,8 +63,10 @@ export interface TokenService {
   /**
    * Fetches a token now, ignoring backoff; failures land in `view.error`. `force` asks providers
    * that support it (WeChat stable_token) for a brand-new token that revokes the current one.
+   * `rejectedToken` (an API refused this token) refreshes only while it is still the current one:
+   * when another member or an earlier report already replaced it, nothing is fetched.
    */
-  refresh(id: string, options?: { force?: boolean }): Promise<ProfileView>;
+  refresh(id: string, options?: { force?: boolean; rejectedToken?: string }): Promise<ProfileView>;
   /** A token valid for at least another minute, refreshing first if needed; main process only. */
   getToken(id: string): Promise<string | undefined>;
   /** Fetches a token with keys that are not saved yet (the form's "Test" button); saves nothing. */
@@ -64,6 +76,13 @@ export interface TokenService {
   onChange(listener: (views: ProfileView[]) => void): () => void;
   /** Problems found while loading the store, and a failing write while it lasts. */
   storeIssues(): StoreIssue[];
+  /** The team, if the engine runs in team mode. */
+  teamStatus(): TeamStatus | undefined;
+  /**
+   * Joins another team, or leaves team mode (undefined): the previous team is closed, shared
+   * profiles take the new team's tokens (or keep theirs and refresh alone).
+   */
+  setTeam(team: TeamPort | undefined): Promise<void>;
   /** Abandons requests in flight, writes pending state and stops emitting; later calls share the first. */
   close(): Promise<void>;
 }

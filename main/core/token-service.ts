@@ -9,6 +9,7 @@ import { isDue } from './refresh-policy.ts';
 import { createRefreshRunner } from './refresh-runner.ts';
 import { createSecretBox } from './secret-box.ts';
 import { createStoreWriter } from './store-writer.ts';
+import type { TeamPort } from './team/team-port.ts';
 import type { TokenService, TokenServiceOptions } from './token-service-api.ts';
 import type { Logger, ProfileStatus, ProfileView } from './types.ts';
 
@@ -38,6 +39,8 @@ export function createTokenService(options: TokenServiceOptions): TokenService {
   /** Token state: a failed write keeps it in memory, is retried and shown as a store issue. */
   const persist = () => writer.commit().catch(() => undefined);
   const secrets = createSecretBox(cipher);
+  let team: TeamPort | undefined;
+  let detachTeam: () => void = () => undefined;
   const runner = createRefreshRunner({
     records,
     secrets,
@@ -49,6 +52,9 @@ export function createTokenService(options: TokenServiceOptions): TokenService {
     signal: shutdown.signal,
     persist,
     emit,
+    team: () => team,
+    canWait: (record, token) =>
+      !isDue({ ...stateOf(record), token, lastError: undefined, retryAt: undefined, needsCredentials: false }, now()),
   });
   const registry = createProfileRegistry({
     records,
@@ -87,12 +93,70 @@ export function createTokenService(options: TokenServiceOptions): TokenService {
     if (closing) throw new Error('The token service is closed');
   }
 
-  function refresh(id: string, refreshOptions: { force?: boolean } = {}): Promise<ProfileView> {
-    if (closing) return Promise.reject(new Error('The token service is closed'));
+  async function refresh(
+    id: string,
+    refreshOptions: { force?: boolean; rejectedToken?: string } = {},
+  ): Promise<ProfileView> {
+    if (closing) throw new Error('The token service is closed');
     const record = registry.mustGet(id);
     const force = refreshOptions.force === true && providerFacts(record.provider, record.options).forceRefresh;
-    return runner.refresh(id, force).then(() => viewOf(registry.mustGet(id)));
+    const rejected = refreshOptions.rejectedToken;
+    // A token already replaced (by an earlier report or another refresh) needs no new one.
+    if (rejected !== undefined && !(record.shared && team)) {
+      const current = await usableToken(record);
+      if (current !== undefined && current !== rejected) return viewOf(registry.mustGet(id));
+    }
+    await runner.refresh(id, force, rejected);
+    return viewOf(registry.mustGet(id));
   }
+
+  /** Listens to a team: another member's token is taken at once; connection changes redraw. */
+  function attachTeam(next: TeamPort): () => void {
+    const offUpdate = next.onUpdate((slot) => {
+      for (const id of runner.team.profilesOf(slot)) {
+        if (runner.isRefreshing(id)) continue;
+        runner.team
+          .adopt(id)
+          .then((kept) => (kept ? persist().then(emit) : undefined))
+          .catch(() => undefined);
+      }
+    });
+    const offConnection = next.onConnection((state) => {
+      emit();
+      // Back in touch: take whatever the team wrote meanwhile.
+      if (state === 'connected') void learnSlots();
+    });
+    void learnSlots();
+    return () => {
+      offUpdate();
+      offConnection();
+    };
+  }
+
+  /** Opens each shared profile's keys once to know its slot, and takes the team's newer tokens. */
+  async function learnSlots(): Promise<void> {
+    for (const record of [...records.values()]) {
+      if (!record.shared || !team || closing) continue;
+      if (!runner.team.knows(record.id)) {
+        const opened = await secrets.readCredentials(record.secrets);
+        if (opened) runner.team.learn(record, opened.credentials);
+      }
+      const kept = await runner.team.adopt(record.id).catch(() => false);
+      if (kept) await persist();
+    }
+    emit();
+  }
+
+  async function setTeam(next: TeamPort | undefined): Promise<void> {
+    detachTeam();
+    const previous = team;
+    team = next;
+    runner.team.forgetAll();
+    detachTeam = next ? attachTeam(next) : () => undefined;
+    await previous?.close();
+    emit();
+  }
+  if (options.team) void setTeam(options.team);
 
   /** The stored token when it is usable; stores a resealed copy, forgets one that no longer opens. */
   async function usableToken(record: StoredProfile): Promise<string | undefined> {
@@ -173,6 +237,12 @@ export function createTokenService(options: TokenServiceOptions): TokenService {
       return () => listeners.delete(listener);
     },
 
+    teamStatus() {
+      return team ? { name: team.name, role: team.role, connection: team.connection() } : undefined;
+    },
+
+    setTeam,
+
     storeIssues() {
       const failing = writer.issue();
       return failing ? [...loaded.issues, failing] : [...loaded.issues];
@@ -183,6 +253,8 @@ export function createTokenService(options: TokenServiceOptions): TokenService {
         // Requests in flight are abandoned, not awaited: quitting must not wait on a slow server.
         shutdown.abort();
         await runner.settle();
+        detachTeam();
+        await team?.close().catch(() => undefined);
         closed = true;
         listeners.clear();
         writer.flush();

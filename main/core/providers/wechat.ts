@@ -54,6 +54,8 @@ export const wechatProvider: ProviderDefinition = {
     forceRefresh: { option: 'endpoint', values: { stable: true, classic: false } },
     // stable_token hands back the same token until 5 minutes before expiry: refresh inside that.
     refreshWindowMs: { option: 'endpoint', values: { stable: 4 * 60_000, classic: null } },
+    // Every classic call revokes the token everyone else holds; stable_token never does (unless forced).
+    revokesOthers: { option: 'endpoint', values: { stable: false, classic: true } },
   },
   buildRequest({ apiKey, secretKey }, { tokenUrl, options, force }) {
     if (options.endpoint === 'classic') {
