@@ -1,4 +1,3 @@
-import type { LimitFunction } from 'p-limit';
 import { type Failure, failure, scrubFailure, UnknownProfileError } from './errors.ts';
 import type { HttpSend } from './http-client.ts';
 import type { StoredProfile } from './profile-store.ts';
@@ -15,7 +14,8 @@ export interface RefreshRunnerDeps {
   records: Map<string, StoredProfile>;
   secrets: SecretBox;
   send: HttpSend;
-  limit: LimitFunction;
+  /** Runs a request within its host's share of concurrent requests. */
+  limit<T>(host: string, run: () => Promise<T> | T): Promise<T>;
   now(): number;
   log: Logger;
   random?: () => number;
@@ -58,7 +58,7 @@ export function createRefreshRunner(deps: RefreshRunnerDeps) {
     if (!URL.canParse(context.tokenUrl) || insecureTokenUrl(new URL(context.tokenUrl))) {
       return { ok: false, failure: failure('invalid_request', { messageKey: 'invalid_request_insecure_url' }) };
     }
-    const outcome = await deps.limit(() =>
+    const outcome = await deps.limit(new URL(context.tokenUrl).host, () =>
       deps.signal.aborted
         ? { ok: false as const, failure: failure('network_error') }
         : deps.send(provider.buildRequest(credentials, context), { signal: deps.signal }),

@@ -21,7 +21,7 @@ export interface TokenServiceOptions {
   logger?: Logger;
   /** HTTP settings, or a ready transport. */
   http?: HttpClientOptions | HttpSend;
-  /** Token requests in flight at once across all profiles. */
+  /** Token requests in flight at once to any one host (default 8); different hosts run side by side. */
   maxConcurrentRequests?: number;
   /** Source of backoff jitter, in [0, 1). */
   random?: () => number;

@@ -15,6 +15,32 @@ import type { Logger, ProfileStatus, ProfileView } from './types.ts';
 
 const silentLogger: Logger = { info() {}, warn() {}, error() {} };
 
+/** Token requests in flight at once to one host, unless the caller says otherwise. */
+export const DEFAULT_REQUESTS_PER_HOST = 8;
+
+/**
+ * A concurrency cap per token host: polite to each provider, while profiles of different
+ * providers (or a private gateway) refresh side by side.
+ */
+function perHostLimit(cap: number) {
+  const limits = new Map<string, ReturnType<typeof pLimit>>();
+  return <T>(host: string, run: () => Promise<T> | T): Promise<T> => {
+    let limit = limits.get(host);
+    if (!limit) {
+      limit = pLimit(cap);
+      limits.set(host, limit);
+    }
+    const done = limit(run);
+    // A host nobody is waiting on is forgotten, so the map does not grow with every URL ever used.
+    void done
+      .finally(() => {
+        if (limit.activeCount === 0 && limit.pendingCount === 0) limits.delete(host);
+      })
+      .catch(() => undefined);
+    return done;
+  };
+}
+
 /** Creates the engine over a key-value store and a cipher. */
 export function createTokenService(options: TokenServiceOptions): TokenService {
   const { store, cipher } = options;
@@ -45,7 +71,7 @@ export function createTokenService(options: TokenServiceOptions): TokenService {
     records,
     secrets,
     send,
-    limit: pLimit(options.maxConcurrentRequests ?? 4),
+    limit: perHostLimit(options.maxConcurrentRequests ?? DEFAULT_REQUESTS_PER_HOST),
     now,
     log,
     ...(options.random ? { random: options.random } : {}),

@@ -192,4 +192,27 @@ describe('refreshing', () => {
     expect(peak).toBeLessThanOrEqual(2);
     expect(peak).toBeGreaterThan(0);
   });
+
+  it('caps requests per token host, so profiles on different hosts refresh side by side', async () => {
+    await fx.service.close();
+    const service = await fx.restart({ maxConcurrentRequests: 2 });
+    fx.server.behave({ type: 'delay', ms: 60 });
+    const other = fx.server.baiduUrl.replace('127.0.0.1', 'localhost');
+    const ids = [];
+    for (let i = 0; i < 4; i++) {
+      ids.push((await service.addProfile(fx.baiduInput({ name: `a${i}` }))).id);
+      ids.push((await service.addProfile(fx.baiduInput({ name: `b${i}`, tokenUrl: other }))).id);
+    }
+    let peak = 0;
+    const watch = setInterval(() => {
+      peak = Math.max(peak, fx.server.requests.length - fx.server.issued.length);
+    }, 5);
+    await Promise.all(ids.map((id) => service.refresh(id)));
+    clearInterval(watch);
+    // Two hosts, two each: four at once, never more.
+    expect(peak).toBeGreaterThan(2);
+    expect(peak).toBeLessThanOrEqual(4);
+    const hosts = new Set(fx.server.requests.map((request) => request.headers.host?.split(':')[0]));
+    expect(hosts).toEqual(new Set(['127.0.0.1', 'localhost']));
+  });
 });
