@@ -79,3 +79,20 @@ export function cliOptions(dev) {
     banner: { js: '#!/usr/bin/env node' },
   };
 }
+
+/**
+ * `tokentray-server`: the engine, the API and their dependencies (Redis client, prom-client,
+ * yaml) in one ESM file that Node 22+ runs with nothing installed beside it (see Dockerfile).
+ */
+export function serverOptions(dev) {
+  return {
+    ...common(dev),
+    entryPoints: ['main/server/tokentray-server.ts'],
+    outfile: 'dist/server/tokentray-server.mjs',
+    format: 'esm',
+    plugins: [unusedConfFeatures],
+    banner: {
+      js: "#!/usr/bin/env node\nimport { createRequire as __ttCreateRequire } from 'node:module'; const require = __ttCreateRequire(import.meta.url);",
+    },
+  };
+}

@@ -24,7 +24,13 @@ const digest = (text: string) => createHash('sha256').update(text).digest();
  * right secret still gets in, so a local process flooding the API cannot lock the user's scripts
  * out; guessing is hopeless anyway (256 random bits), the limit bounds the work and the noise.
  */
-export function createApiGuard(options: { secret(): string; now(): number }) {
+export function createApiGuard(options: {
+  secret(): string;
+  now(): number;
+  /** Host names a request may also give (a server reached by name on the network). */
+  allowedHosts?: readonly string[];
+}) {
+  const hosts = new Set([...LOCAL_HOSTS, ...(options.allowedHosts ?? []).map((host) => host.toLowerCase())]);
   let allowance = AUTH_FAILURE_BURST;
   let lastRefill = options.now();
   let refused = 0;
@@ -41,12 +47,20 @@ export function createApiGuard(options: { secret(): string; now(): number }) {
     return timingSafeEqual(digest(match[1]), digest(options.secret()));
   }
 
+  /** No browser: an Origin or Sec-Fetch header, or a Host we do not answer to (DNS rebinding). */
+  function browser(headers: IncomingHttpHeaders): ApiErrorCode | undefined {
+    if (headers.origin !== undefined || headers['sec-fetch-site'] !== undefined) return 'forbidden';
+    if (headers['sec-fetch-mode'] !== undefined) return 'forbidden';
+    if (!hosts.has(hostName(headers.host ?? ''))) return 'forbidden';
+    return undefined;
+  }
+
   return {
+    browser,
     /** Undefined when the request may go on; otherwise the error to answer with. */
     check(headers: IncomingHttpHeaders): ApiErrorCode | undefined {
-      if (headers.origin !== undefined || headers['sec-fetch-site'] !== undefined) return 'forbidden';
-      if (headers['sec-fetch-mode'] !== undefined) return 'forbidden';
-      if (!LOCAL_HOSTS.has(hostName(headers.host ?? ''))) return 'forbidden';
+      const notForBrowsers = browser(headers);
+      if (notForBrowsers) return notForBrowsers;
       if (authorized(headers.authorization)) return undefined;
       refill();
       if (allowance < 1) {

@@ -162,18 +162,37 @@ export function createApiRoutes(deps: ApiRouteDeps) {
     return { status: 200, body: text, type: 'text/plain', headers: { 'cache-control': 'no-store' } };
   }
 
-  async function refresh(ref: string): Promise<Reply> {
+  /**
+   * `{"rejected_token": "…"}` in the body says an API refused that token: it is replaced only if
+   * it is still the current one (passive refresh), so many clients reporting it cost one fetch.
+   */
+  async function refresh(ref: string, body: string): Promise<Reply> {
+    let rejected: string | undefined;
+    if (body.trim() !== '') {
+      const parsed = (() => {
+        try {
+          return JSON.parse(body) as unknown;
+        } catch {
+          return undefined;
+        }
+      })();
+      const value = (parsed as { rejected_token?: unknown } | undefined)?.rejected_token;
+      if (parsed === null || typeof parsed !== 'object' || (value !== undefined && typeof value !== 'string')) {
+        return apiError('bad_request');
+      }
+      rejected = value;
+    }
     const found = find(ref);
     if ('reply' in found) return found.reply;
     const started = deps.now();
-    const view = await service.refresh(found.view.id);
+    const view = await service.refresh(found.view.id, rejected === undefined ? {} : { rejectedToken: rejected });
     if (view.error && view.error.at >= started) return engineError(view.error);
     return json(200, summary(view));
   }
 
   return {
     /** Routes a request that already passed the guard. */
-    async handle(method: string, url: URL, client: ApiClient): Promise<Reply> {
+    async handle(method: string, url: URL, client: ApiClient, body = ''): Promise<Reply> {
       let parts: string[];
       try {
         parts = url.pathname.split('/').filter(Boolean).map(decodeURIComponent);
@@ -209,7 +228,7 @@ export function createApiRoutes(deps: ApiRouteDeps) {
         case 'token':
           return token(ref ?? '', url.searchParams, client);
         case 'refresh':
-          return refresh(ref ?? '');
+          return refresh(ref ?? '', body);
       }
     },
   };

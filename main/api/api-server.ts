@@ -1,6 +1,7 @@
 import { Buffer } from 'node:buffer';
 import { chmod, rm } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { ApiStatus } from '../contract/ipc.ts';
 import { type ApiLocation, CLI_USER_AGENT, MAX_SOCKET_PATH_BYTES } from '../contract/local-api.ts';
 import type { Settings } from '../contract/settings.ts';
@@ -21,6 +22,14 @@ const REFUSAL_LOG_MS = 60_000;
 export interface ApiServerDeps extends ApiRouteDeps {
   location: ApiLocation;
   platform: NodeJS.Platform;
+  /** Where the TCP listener binds (127.0.0.1 unless a server says otherwise), and its TLS. */
+  tcp?: { host: string; tls?: { cert: string; key: string } | undefined };
+  /** Host names requests may give besides loopback ones. */
+  allowedHosts?: readonly string[];
+  /** `GET /healthz`, answered without the secret (no browser still). */
+  health?(): { status: number; body: unknown };
+  /** `GET /metrics` (with the secret): Prometheus text. */
+  metrics?(): Promise<string>;
   /** The `tokentray` CLI that ships with the app, shown in Settings. */
   cliPath: string | null;
   logger: Logger;
@@ -47,13 +56,24 @@ function send(response: ServerResponse, reply: Reply): void {
 export function createApiServer(deps: ApiServerDeps) {
   const { location, logger } = deps;
   let secret = '';
-  const guard = createApiGuard({ secret: () => secret, now: deps.now });
+  const guard = createApiGuard({
+    secret: () => secret,
+    now: deps.now,
+    ...(deps.allowedHosts ? { allowedHosts: deps.allowedHosts } : {}),
+  });
   const routes = createApiRoutes(deps);
   let socket: ListenerState = { server: null, problem: 'not_started' };
   let tcp: (ListenerState & { port: number }) | undefined;
   let refusalTimer: ReturnType<typeof setInterval> | undefined;
 
   async function onRequest(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const path = (request.url ?? '/').split('?')[0];
+    if (deps.health && path === '/healthz' && !guard.browser(request.headers)) {
+      const { status, body } = deps.health();
+      send(response, { status, body: JSON.stringify(body), type: 'application/json' });
+      request.resume();
+      return;
+    }
     const refused = guard.check(request.headers);
     if (refused) {
       const reply = apiError(refused);
@@ -68,24 +88,30 @@ export function createApiServer(deps: ApiServerDeps) {
       request.destroy();
       return;
     }
-    request.resume();
+    // The body is small by now (declared within the cap, no chunked encoding): read it whole.
+    const chunks: Buffer[] = [];
+    for await (const chunk of request) chunks.push(chunk as Buffer);
+    const body = Buffer.concat(chunks).toString('utf8').slice(0, MAX_REQUEST_BYTES);
     const name = request.headers['user-agent'] || 'unknown';
     const via = name.startsWith(`${CLI_USER_AGENT}/`) ? 'cli' : 'api';
     const url = new URL(request.url ?? '/', 'http://localhost');
-    send(response, await routes.handle(request.method ?? 'GET', url, { via, name }));
+    if (deps.metrics && url.pathname === '/metrics') {
+      send(response, { status: 200, body: await deps.metrics(), type: 'text/plain' });
+      return;
+    }
+    send(response, await routes.handle(request.method ?? 'GET', url, { via, name }, body));
   }
 
-  function makeServer(): Server {
-    const server = createServer(
-      { maxHeaderSize: MAX_REQUEST_BYTES, requestTimeout: REQUEST_TIMEOUT_MS },
-      (req, res) => {
-        onRequest(req, res).catch((error: unknown) => {
-          logger.error('api request failed', { error: error instanceof Error ? error.name : 'unknown' });
-          if (!res.headersSent) send(res, apiError('internal'));
-          else res.destroy();
-        });
-      },
-    );
+  function makeServer(tls: { cert: string; key: string } | undefined): Server {
+    const options = { maxHeaderSize: MAX_REQUEST_BYTES, requestTimeout: REQUEST_TIMEOUT_MS };
+    const handler = (req: IncomingMessage, res: ServerResponse) => {
+      onRequest(req, res).catch((error: unknown) => {
+        logger.error('api request failed', { error: error instanceof Error ? error.name : 'unknown' });
+        if (!res.headersSent) send(res, apiError('internal'));
+        else res.destroy();
+      });
+    };
+    const server = tls ? createHttpsServer({ ...options, ...tls }, handler) : createServer(options, handler);
     server.headersTimeout = REQUEST_TIMEOUT_MS;
     server.maxConnections = MAX_CONNECTIONS;
     return server;
@@ -113,7 +139,7 @@ export function createApiServer(deps: ApiServerDeps) {
     }
     // One app per data folder (the single-instance lock): a socket file left here is a dead one's.
     if (deps.platform !== 'win32') await rm(endpoint, { force: true });
-    const server = makeServer();
+    const server = makeServer(undefined);
     const problem = await listen(server, endpoint);
     if (problem) {
       socket = { server: null, problem };
@@ -137,8 +163,9 @@ export function createApiServer(deps: ApiServerDeps) {
     await closeServer(tcp?.server ?? null);
     tcp = undefined;
     if (wanted === undefined) return null;
-    const server = makeServer();
-    const problem = await listen(server, { port: wanted, host: '127.0.0.1' });
+    const server = makeServer(deps.tcp?.tls);
+    const host = deps.tcp?.host ?? '127.0.0.1';
+    const problem = await listen(server, { port: wanted, host });
     tcp = problem ? { server: null, problem, port: wanted } : { server, problem: null, port: wanted };
     if (problem) logger.warn('api tcp listener failed', { port: wanted, problem });
     return problem;
@@ -148,7 +175,7 @@ export function createApiServer(deps: ApiServerDeps) {
     return {
       endpoint: location.endpoint,
       listening: socket.server !== null,
-      tcpUrl: tcp?.server ? `http://127.0.0.1:${tcp.port}` : null,
+      tcpUrl: tcp?.server ? `${deps.tcp?.tls ? 'https' : 'http'}://${deps.tcp?.host ?? '127.0.0.1'}:${tcp.port}` : null,
       problem: socket.problem ?? tcp?.problem ?? null,
       secretFile: location.secretFile,
       cliPath: deps.cliPath,

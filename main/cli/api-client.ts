@@ -1,10 +1,25 @@
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { type ApiErrorBody, type ApiLocation, CLI_USER_AGENT } from '../contract/local-api.ts';
+import { type ApiErrorBody, CLI_USER_AGENT } from '../contract/local-api.ts';
 
 // `import 'node:http'` costs Node 24 some 35 ms: building the ES module namespace reads every
 // export, and the lazy fetch/WebSocket ones load undici. require() reads none of them (~5 ms).
-const { request } = createRequire(import.meta.url)('node:http') as typeof import('node:http');
+const load = createRequire(import.meta.url);
+const { request } = load('node:http') as typeof import('node:http');
+
+/**
+ * Where the CLI finds the app: its socket (or pipe) and secret file, or a tokentray-server's URL
+ * with a secret from a file or the environment.
+ */
+export interface ApiTarget {
+  /** The socket, pipe or URL, as messages name it. */
+  endpoint: string;
+  /** `https://tokens.example:8765` for a server; absent for the local app's socket. */
+  url?: URL | undefined;
+  secretFile: string;
+  /** A secret given directly (TOKENTRAY_SECRET), which wins over the file. */
+  secret?: string | undefined;
+}
 
 /** A token may need a refresh first, and a provider may be slow: give it well beyond the engine's timeout. */
 const REQUEST_TIMEOUT_MS = 60_000;
@@ -17,25 +32,38 @@ export type ApiResult =
   /** No secret file: the app never started with this data folder. */
   | { kind: 'not_set_up' };
 
-async function readSecret(location: ApiLocation): Promise<string | undefined> {
-  const text = await readFile(location.secretFile, 'utf8').catch(() => undefined);
+async function readSecret(target: ApiTarget): Promise<string | undefined> {
+  if (target.secret) return target.secret;
+  const text = await readFile(target.secretFile, 'utf8').catch(() => undefined);
   return text?.trim() || undefined;
 }
 
 function once(
-  location: ApiLocation,
+  target: ApiTarget,
   secret: string,
   method: string,
   path: string,
   agent: string,
+  body: string | undefined,
 ): Promise<{ status: number; body: string } | 'not_running'> {
   return new Promise((resolve, reject) => {
-    const req = request(
+    const { url } = target;
+    const send = url?.protocol === 'https:' ? (load('node:https') as typeof import('node:https')).request : request;
+    const req = send(
       {
-        socketPath: location.endpoint,
-        path,
+        ...(url
+          ? { host: url.hostname.replace(/^\[|\]$/g, ''), port: url.port || undefined, protocol: url.protocol }
+          : { socketPath: target.endpoint }),
+        path: url ? `${url.pathname.replace(/\/$/, '')}${path}` : path,
         method,
-        headers: { host: 'localhost', authorization: `Bearer ${secret}`, 'user-agent': agent },
+        headers: {
+          host: url ? url.host : 'localhost',
+          authorization: `Bearer ${secret}`,
+          'user-agent': agent,
+          ...(body === undefined
+            ? {}
+            : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) }),
+        },
         timeout: REQUEST_TIMEOUT_MS,
       },
       (res) => {
@@ -48,11 +76,15 @@ function once(
     req.on('timeout', () => req.destroy(new Error('timeout')));
     req.on('error', (error: NodeJS.ErrnoException) => {
       // No socket file, nobody listening, or a socket left by an app that was killed.
-      if (['ENOENT', 'ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ENOTSOCK'].includes(error.code ?? '')) {
+      if (
+        ['ENOENT', 'ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ENOTSOCK', 'EHOSTUNREACH', 'ENOTFOUND'].includes(
+          error.code ?? '',
+        )
+      ) {
         resolve('not_running');
       } else reject(error);
     });
-    req.end();
+    req.end(body);
   });
 }
 
@@ -71,19 +103,20 @@ function parseError(status: number, body: string): ApiErrorBody {
  * the file beside it. A 401 right after Settings made a new secret is retried once with the new one.
  */
 export async function callApi(
-  location: ApiLocation,
+  target: ApiTarget,
   method: 'GET' | 'POST',
   path: string,
-  options: { version: string; command: string },
+  options: { version: string; command: string; body?: unknown },
 ): Promise<ApiResult> {
+  const body = options.body === undefined ? undefined : JSON.stringify(options.body);
   const agent = `${CLI_USER_AGENT}/${options.version} ${options.command}`;
-  let secret = await readSecret(location);
+  let secret = await readSecret(target);
   if (secret === undefined) return { kind: 'not_set_up' };
   for (let attempt = 0; ; attempt++) {
-    const answer = await once(location, secret, method, path, agent);
+    const answer = await once(target, secret, method, path, agent, body);
     if (answer === 'not_running') return { kind: 'not_running' };
     if (answer.status === 401 && attempt === 0) {
-      const fresh = await readSecret(location);
+      const fresh = await readSecret(target);
       if (fresh !== undefined && fresh !== secret) {
         secret = fresh;
         continue;

@@ -1,7 +1,6 @@
 import { parseArgs } from 'node:util';
 import { createTranslator, type MessageKey, resolveLocale, type Translator } from '../contract/i18n.ts';
 import {
-  type ApiLocation,
   apiLocation,
   apiPaths,
   defaultDataDir,
@@ -13,7 +12,7 @@ import {
   type TokenAnswer,
   tokenEnvironment,
 } from '../contract/local-api.ts';
-import { type ApiResult, callApi } from './api-client.ts';
+import { type ApiResult, type ApiTarget, callApi } from './api-client.ts';
 import { COMPLETION_SHELLS, completionScript } from './completion.ts';
 import { errorWords, stateWords, table, until } from './output.ts';
 
@@ -33,10 +32,13 @@ export interface CliIo {
 
 const OPTIONS = {
   'data-dir': { type: 'string' },
+  url: { type: 'string' },
+  'secret-file': { type: 'string' },
   format: { type: 'string' },
   shell: { type: 'string' },
   json: { type: 'boolean' },
   names: { type: 'boolean' },
+  rejected: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'v' },
 } as const;
@@ -48,7 +50,7 @@ const COMMAND_OPTIONS: Record<string, readonly OptionName[]> = {
   status: ['json'],
   token: ['format', 'shell'],
   exec: [],
-  refresh: [],
+  refresh: ['rejected'],
   completion: [],
 };
 
@@ -104,6 +106,19 @@ async function dispatch(io: CliIo, tr: Translator): Promise<number> {
   const help = helpFor(command);
   const dataDir = values['data-dir'] || io.env.TOKENTRAY_DATA_DIR || defaultDataDir(io.platform, io.env, io.home);
   const location = apiLocation(dataDir, io.platform);
+  const url = values.url || io.env.TOKENTRAY_URL;
+  let target: ApiTarget = location;
+  if (url) {
+    if (!URL.canParse(url) || !/^https?:$/.test(new URL(url).protocol)) {
+      throw usage(tr, 'cli.bad_value', { value: url, allowed: 'http://host:port, https://host:port' });
+    }
+    target = {
+      endpoint: url,
+      url: new URL(url),
+      secretFile: values['secret-file'] || io.env.TOKENTRAY_SECRET_FILE || location.secretFile,
+      secret: io.env.TOKENTRAY_SECRET,
+    };
+  }
 
   if (values.version) return print(io, io.version);
   if (command === undefined) {
@@ -114,15 +129,15 @@ async function dispatch(io: CliIo, tr: Translator): Promise<number> {
   if (!allowed) throw usage(tr, 'cli.unknown_command', { command });
   if (values.help) return print(io, tr.t(`cli.help_${command as 'list'}`));
   for (const name of Object.keys(values) as OptionName[]) {
-    if (!['data-dir', 'help', 'version', ...allowed].includes(name)) {
+    if (!['data-dir', 'url', 'secret-file', 'help', 'version', ...allowed].includes(name)) {
       throw usage(tr, 'cli.unknown_option', { option: `--${name}`, help });
     }
   }
   if (command !== 'exec' && tail.length > 0) throw usage(tr, 'cli.unexpected', { value: '--', help });
 
-  const api = (method: 'GET' | 'POST', path: string) =>
-    callApi(location, method, path, { version: io.version, command }).then((result) =>
-      expectOk(result, tr, location, rest[0] ?? ''),
+  const api = (method: 'GET' | 'POST', path: string, body?: unknown) =>
+    callApi(target, method, path, { version: io.version, command, body }).then((result) =>
+      expectOk(result, tr, target, rest[0] ?? ''),
     );
   const profile = () => {
     if (rest[0] === undefined) throw usage(tr, 'cli.missing_profile', { command });
@@ -176,7 +191,14 @@ async function dispatch(io: CliIo, tr: Translator): Promise<number> {
       }
     }
     case 'refresh': {
-      const view = JSON.parse(await api('POST', apiPaths.refresh(profile()))) as ProfileSummary;
+      const ref = profile();
+      // The token an API refused: the one `exec` gave this shell, else the one in use right now.
+      let body: { rejected_token: string } | undefined;
+      if (values.rejected) {
+        const given = io.env.TOKENTRAY_ACCESS_TOKEN?.trim();
+        body = { rejected_token: given || (await api('GET', `${apiPaths.token(ref)}?format=raw`)) };
+      }
+      const view = JSON.parse(await api('POST', apiPaths.refresh(ref), body)) as ProfileSummary;
       const remaining = until(view.expires_at, io.now(), tr);
       return print(
         io,
@@ -199,14 +221,14 @@ function print(io: CliIo, text: string, newline = true): number {
 }
 
 /** The body of a good answer; otherwise the exit code and the words for what went wrong. */
-function expectOk(result: ApiResult, tr: Translator, location: ApiLocation, ref: string): string {
+function expectOk(result: ApiResult, tr: Translator, target: ApiTarget, ref: string): string {
   switch (result.kind) {
     case 'ok':
       return result.body;
     case 'not_running':
-      throw new Exit(EXIT.appNotRunning, tr.t('cli.not_running', { endpoint: location.endpoint }));
+      throw new Exit(EXIT.appNotRunning, tr.t('cli.not_running', { endpoint: target.endpoint }));
     case 'not_set_up':
-      throw new Exit(EXIT.appNotRunning, tr.t('cli.not_set_up', { dir: location.dir }));
+      throw new Exit(EXIT.appNotRunning, tr.t('cli.not_set_up', { dir: target.secretFile }));
   }
   const { error } = result;
   switch (error.error) {

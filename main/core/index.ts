@@ -14,7 +14,13 @@ export { newTeamKey, parseTeamKey, TeamKeyError } from './team/team-key.ts';
 export type { SharedToken, TeamConnection, TeamPort, TeamRole } from './team/team-port.ts';
 export { TeamUnavailableError } from './team/team-port.ts';
 export { createTokenService } from './token-service.ts';
-export type { TeamStatus, TokenService, TokenServiceOptions } from './token-service-api.ts';
+export type {
+  EngineObserver,
+  RefreshEvent,
+  TeamStatus,
+  TokenService,
+  TokenServiceOptions,
+} from './token-service-api.ts';
 
 /** Team mode on Redis; loads the Redis client only when a team is configured. */
 export async function createRedisTeam(options: import('./team/redis-team.ts').RedisTeamOptions) {

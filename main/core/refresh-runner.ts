@@ -7,6 +7,7 @@ import { retryAtAfterFailure } from './refresh-policy.ts';
 import type { SecretBox } from './secret-box.ts';
 import type { TeamPort } from './team/team-port.ts';
 import { createTeamRefresh, type KeptToken } from './team-refresh.ts';
+import type { RefreshEvent } from './token-service-api.ts';
 import { insecureTokenUrl } from './token-url.ts';
 import type { Logger } from './types.ts';
 
@@ -27,6 +28,8 @@ export interface RefreshRunnerDeps {
   emit(): void;
   /** The team shared profiles refresh through, if any (team mode). */
   team(): TeamPort | undefined;
+  /** Told of every refresh's outcome (metrics). */
+  observe?(event: RefreshEvent): void;
   /** Whether a token can serve until the profile's next planned refresh. */
   canWait(record: StoredProfile, token: { obtainedAt: number; expiresAt?: number | undefined }): boolean;
 }
@@ -76,6 +79,7 @@ export function createRefreshRunner(deps: RefreshRunnerDeps) {
     record.consecutiveFailures += 1;
     record.lastError = { ...result, at };
     record.retryAt = retryAtAfterFailure(at, record.consecutiveFailures, result, deps.random);
+    deps.observe?.({ provider: record.provider, outcome: 'failed', code: result.code, shared: record.shared === true });
     log.warn('token refresh failed', {
       profile: record.id,
       code: result.code,
@@ -104,6 +108,7 @@ export function createRefreshRunner(deps: RefreshRunnerDeps) {
       expiresAt,
       ...(token.team ? { generation: token.team.generation } : {}),
     });
+    deps.observe?.({ provider: record.provider, outcome: token.via ?? 'fetched', shared: record.shared === true });
     return true;
   }
 

@@ -16,6 +16,8 @@ export interface KeptToken {
   obtainedAt: number;
   expiresAt?: number | undefined;
   team?: { generation: number; refreshedBy: string } | undefined;
+  /** Fetched here, or taken from another member. */
+  via?: 'fetched' | 'adopted';
 }
 
 export interface TeamRefreshDeps {
@@ -32,11 +34,12 @@ export interface TeamRefreshDeps {
   fail(record: StoredProfile, failure: Failure): void;
 }
 
-const kept = (shared: SharedToken): KeptToken => ({
+const kept = (shared: SharedToken, via: 'fetched' | 'adopted'): KeptToken => ({
   plain: shared.token,
   obtainedAt: shared.obtainedAt,
   expiresAt: shared.expiresAt,
   team: { generation: shared.generation, refreshedBy: shared.refreshedBy },
+  via,
 });
 
 /** What a fetch answered, as the team stores it; expiry counts from when the request left. */
@@ -98,7 +101,7 @@ export function createTeamRefresh(deps: TeamRefreshDeps) {
       if (team.role === 'reader') {
         const { token } = await team.read(slot);
         if (token && usable(token, now) && newer(record, token)) {
-          if (!(await deps.keep(record, kept(token)))) return 'done';
+          if (!(await deps.keep(record, kept(token, 'adopted')))) return 'done';
         }
         if (record.token === undefined || !deps.canWait(record, record.token)) {
           const stillUsable = record.token?.expiresAt === undefined || record.token.expiresAt - now > MIN_USABLE_MS;
@@ -120,7 +123,7 @@ export function createTeamRefresh(deps: TeamRefreshDeps) {
       };
       const result = await team.refreshLocked(slot, wanted, fetch, deps.signal);
       if (result.kind === 'failed') deps.fail(record, result.failure);
-      else await deps.keep(record, kept(result.token));
+      else await deps.keep(record, kept(result.token, result.kind));
       return 'done';
     } catch (error) {
       if (!(error instanceof TeamUnavailableError)) throw error;
@@ -141,7 +144,7 @@ export function createTeamRefresh(deps: TeamRefreshDeps) {
     if (!team || !record?.shared || slot === undefined) return false;
     const { token } = await team.read(slot);
     if (!token || !usable(token, deps.now()) || !newer(record, token)) return false;
-    return deps.keep(record, kept(token));
+    return deps.keep(record, kept(token, 'adopted'));
   }
 
   return {

@@ -34,6 +34,20 @@ export interface TokenServiceOptions {
   defaultRefreshMarginMs?: () => number | undefined;
   /** Team mode: shared profiles refresh through this team (createRedisTeam). The engine closes it. */
   team?: TeamPort;
+  observer?: EngineObserver;
+}
+
+/** What a server counts (metrics); every hook is optional and must not throw. */
+export interface EngineObserver {
+  /** A refresh ended: fetched here, taken from the team, or failed with an engine code. */
+  refreshed?(event: RefreshEvent): void;
+}
+
+export interface RefreshEvent {
+  provider: string;
+  outcome: 'fetched' | 'adopted' | 'failed';
+  code?: string | undefined;
+  shared: boolean;
 }
 
 /** The team as the shell shows it. */

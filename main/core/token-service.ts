@@ -79,6 +79,7 @@ export function createTokenService(options: TokenServiceOptions): TokenService {
     persist,
     emit,
     team: () => team,
+    ...(options.observer?.refreshed ? { observe: options.observer.refreshed } : {}),
     canWait: (record, token) =>
       !isDue({ ...stateOf(record), token, lastError: undefined, retryAt: undefined, needsCredentials: false }, now()),
   });

@@ -35,6 +35,8 @@ export interface RedisTeamOptions {
   commandTimeoutMs?: number;
   now?: () => number;
   logger: Logger;
+  /** Counted by a server's metrics. */
+  observer?: { roundTrip?(): void; lockWait?(ms: number): void };
 }
 
 export const DEFAULT_LOCK_MS = 30_000;
@@ -122,6 +124,7 @@ export function createRedisTeam(options: RedisTeamOptions): TeamPort {
   /** Runs a command, failing as unreachable when it errs or takes too long. */
   async function command<T>(run: () => Promise<T>): Promise<T> {
     if (closed) throw new TeamUnavailableError();
+    options.observer?.roundTrip?.();
     let timer: ReturnType<typeof setTimeout> | undefined;
     try {
       return await Promise.race([
@@ -272,8 +275,11 @@ export function createRedisTeam(options: RedisTeamOptions): TeamPort {
           wait.cancel();
           throw error;
         });
-        if (left > 0) await wait.done;
-        else wait.cancel();
+        if (left > 0) {
+          const waited = now();
+          await wait.done;
+          options.observer?.lockWait?.(now() - waited);
+        } else wait.cancel();
         const current = await readSlot(slot);
         if (current.token && !wanted(current.token)) return { kind: 'adopted', token: current.token };
         if (current.failure && current.failure.at >= started)

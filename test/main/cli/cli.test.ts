@@ -160,7 +160,7 @@ describe('tokentray', () => {
     );
     const never = await cli(['--data-dir', '/nonexistent/tokentray', 'list']);
     expect(never.code).toBe(EXIT.appNotRunning);
-    expect(never.stderr).toContain('has not set up its local API in /nonexistent/tokentray/api');
+    expect(never.stderr).toContain('No API secret at /nonexistent/tokentray/api/secret. Start the TokenTray app once');
   });
 
   it('follows a secret regenerated in Settings without being told', async () => {

@@ -1,0 +1,166 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import Conf from 'conf';
+import { createApiServer } from '../api/api-server.ts';
+import { apiLocation } from '../contract/local-api.ts';
+import {
+  createRedisTeam,
+  createTokenService,
+  type Logger,
+  openStoreSafely,
+  startRefreshTick,
+  type TeamPort,
+} from '../core/index.ts';
+import { createRedactor } from '../logging/log-redaction.ts';
+import { loadServerConfig, resolveSecrets } from './config.ts';
+import { createJsonLogger } from './json-logger.ts';
+import { createServerMetrics } from './metrics.ts';
+import { syncProfiles } from './profile-sync.ts';
+import { openStateFolder } from './state-files.ts';
+
+export interface ServerOptions {
+  configFile: string;
+  env: NodeJS.ProcessEnv;
+  version: string;
+  /** Where JSON log lines go; stdout by default. */
+  writeLog?: (line: string) => void;
+}
+
+/**
+ * `tokentray-server`: the engine without Electron, for the machine that never sleeps. Reads its
+ * configuration, keeps its profiles in step with it, refreshes on the same schedule as the
+ * desktop, and serves the same /v1 API (plus /healthz and /metrics).
+ */
+export async function startServer(options: ServerOptions) {
+  const config = await loadServerConfig(options.configFile);
+  const secrets = await resolveSecrets(config, options.env, options.configFile);
+  const redactor = createRedactor(10_000);
+  for (const profile of secrets.profiles) {
+    redactor.remember(profile.apiKey);
+    redactor.remember(profile.secretKey);
+  }
+  if (secrets.team) {
+    redactor.remember(secrets.team.teamKey);
+    if (secrets.team.password) redactor.remember(secrets.team.password);
+  }
+  const logger: Logger = createJsonLogger(redactor, options.writeLog);
+  const metrics = createServerMetrics();
+  const state = await openStateFolder(config.state);
+  const opened = openStoreSafely(
+    () => new Conf({ cwd: config.state, configName: 'tokens', configFileMode: 0o600, clearInvalidConfig: false }),
+    join(config.state, 'tokens.json'),
+  );
+  if (opened.issue) logger.warn('state file problem', { kind: opened.issue.kind });
+
+  let team: TeamPort | undefined;
+  if (secrets.team) {
+    team = await createRedisTeam({
+      url: secrets.team.url,
+      username: secrets.team.username,
+      password: secrets.team.password,
+      prefix: secrets.team.prefix,
+      teamKey: secrets.team.teamKey,
+      member: secrets.team.member,
+      role: secrets.team.role,
+      soloWhenUnreachable: secrets.team.soloWhenUnreachable,
+      lockMs: secrets.team.lockSeconds * 1000,
+      logger,
+      observer: metrics.team,
+    });
+  }
+  const service = createTokenService({
+    store: opened.store,
+    cipher: state.cipher,
+    logger,
+    http: { userAgent: `TokenTray-server/${options.version}` },
+    maxConcurrentRequests: config.requestsPerHost,
+    observer: metrics.observer,
+    ...(team ? { team } : {}),
+  });
+  metrics.attach(service);
+  try {
+    const synced = await syncProfiles({
+      service,
+      store: opened.store,
+      key: state.key,
+      profiles: secrets.profiles,
+      sharedByDefault: team !== undefined,
+      file: options.configFile,
+    });
+    logger.info('profiles in step with the configuration', synced);
+  } catch (error) {
+    await service.close();
+    throw error;
+  }
+
+  const tls = config.listen.tls
+    ? { cert: await readFile(config.listen.tls.cert, 'utf8'), key: await readFile(config.listen.tls.key, 'utf8') }
+    : undefined;
+  const api = createApiServer({
+    service,
+    handOut: async (id, client) => {
+      const token = await service.getToken(id);
+      if (token !== undefined) {
+        redactor.remember(token);
+        metrics.handedOut(client.via);
+      }
+      return token;
+    },
+    version: options.version,
+    now: Date.now,
+    location: apiLocation(config.state, process.platform),
+    platform: process.platform,
+    cliPath: null,
+    logger,
+    tcp: { host: config.listen.host, tls },
+    ...(config.listen.allowedHosts ? { allowedHosts: config.listen.allowedHosts } : {}),
+    health: () => {
+      const teamStatus = service.teamStatus();
+      const views = service.listProfiles();
+      const failing = views.filter((view) => view.error !== undefined).length;
+      const degraded = failing > 0 || (teamStatus !== undefined && teamStatus.connection !== 'connected');
+      return {
+        status: 200,
+        body: {
+          status: degraded ? 'degraded' : 'ok',
+          profiles: views.length,
+          failing,
+          team: teamStatus?.connection ?? null,
+        },
+      };
+    },
+    metrics: () => metrics.render(),
+  });
+  await api.start({ apiTcpEnabled: true, apiTcpPort: config.listen.port });
+  redactor.remember(api.secret());
+  const status = api.status();
+  if (!status.tcpUrl) {
+    await api.close();
+    await service.close();
+    throw new Error(`cannot listen on ${config.listen.host}:${config.listen.port} (${status.problem ?? 'unknown'})`);
+  }
+  const tick = startRefreshTick(service, { logger });
+  await service.checkDue();
+  logger.info('tokentray-server ready', {
+    url: status.tcpUrl,
+    socket: status.endpoint,
+    profiles: service.listProfiles().length,
+  });
+
+  let stopping: Promise<void> | undefined;
+  return {
+    service,
+    url: status.tcpUrl,
+    location: apiLocation(config.state, process.platform),
+    /** Stops taking requests, abandons refreshes in flight, saves, and closes the team. */
+    stop(): Promise<void> {
+      stopping ??= (async () => {
+        await tick.stop();
+        await api.close();
+        await service.close();
+        logger.info('tokentray-server stopped');
+      })();
+      return stopping;
+    },
+  };
+}

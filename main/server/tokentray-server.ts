@@ -1,0 +1,59 @@
+/**
+ * `tokentray-server --config <file>`: TokenTray's engine as a long-running service (see
+ * run-server.ts). Built to dist/server/tokentray-server.mjs, the package's second `bin`.
+ */
+import { parseArgs } from 'node:util';
+import pkg from '../../package.json' with { type: 'json' };
+import { ConfigError } from './config.ts';
+import { startServer } from './run-server.ts';
+
+const HELP = `Usage: tokentray-server --config <file.yaml|file.json> [--check]
+
+Keeps the tokens of the profiles in the configuration fresh and serves them on the /v1 API
+(the same as the desktop app's; the tokentray CLI reaches it with --url), plus /healthz and
+/metrics. --check validates the configuration and its secrets, then exits.
+
+Exit codes: 0 ok (and after SIGTERM), 2 the configuration cannot be used, 1 anything else.`;
+
+const { values } = parseArgs({
+  options: {
+    config: { type: 'string', short: 'c' },
+    check: { type: 'boolean' },
+    help: { type: 'boolean', short: 'h' },
+    version: { type: 'boolean', short: 'v' },
+  },
+  strict: true,
+});
+if (values.help || values.version) {
+  process.stdout.write(`${values.version ? pkg.version : HELP}\n`);
+  process.exit(0);
+}
+if (!values.config) {
+  process.stderr.write(`${HELP}\n`);
+  process.exit(2);
+}
+
+try {
+  if (values.check) {
+    const { loadServerConfig, resolveSecrets } = await import('./config.ts');
+    await resolveSecrets(await loadServerConfig(values.config), process.env, values.config);
+    process.stdout.write(`${values.config}: OK\n`);
+    process.exit(0);
+  }
+  const server = await startServer({ configFile: values.config, env: process.env, version: pkg.version });
+  const stop = () => {
+    void server.stop().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
+} catch (error) {
+  if (error instanceof ConfigError) {
+    process.stderr.write(`tokentray-server: the configuration cannot be used: ${error.message}\n`);
+    process.exit(2);
+  }
+  process.stderr.write(`tokentray-server: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+}
