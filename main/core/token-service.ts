@@ -150,8 +150,14 @@ export function createTokenService(options: TokenServiceOptions): TokenService {
     });
     const offConnection = next.onConnection((state) => {
       emit();
-      // Back in touch: take whatever the team wrote meanwhile.
-      if (state === 'connected') void learnSlots();
+      if (state !== 'connected') return;
+      // Back in touch: take whatever the team wrote meanwhile, and retry what waited for the team.
+      void learnSlots().then(() => {
+        for (const record of records.values()) {
+          if (record.shared && record.lastError?.code === 'team_unavailable')
+            void refresh(record.id).catch(() => undefined);
+        }
+      });
     });
     void learnSlots();
     return () => {

@@ -18,6 +18,22 @@ import { createServerMetrics } from './metrics.ts';
 import { syncProfiles } from './profile-sync.ts';
 import { openStateFolder } from './state-files.ts';
 
+/** Resolves once the team store is connected, or after `ms` (the server starts either way). */
+function waitForTeam(team: TeamPort, ms: number): Promise<void> {
+  if (team.connection() === 'connected') return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    const off = team.onConnection((state) => {
+      if (state === 'connected') done();
+    });
+    function done() {
+      clearTimeout(timer);
+      off();
+      resolve();
+    }
+  });
+}
+
 export interface ServerOptions {
   configFile: string;
   env: NodeJS.ProcessEnv;
@@ -67,6 +83,9 @@ export async function startServer(options: ServerOptions) {
       logger,
       observer: metrics.team,
     });
+    // The first refreshes go through the team: give the connection a moment before them.
+    await waitForTeam(team, 5_000);
+    logger.info('team store', { connection: team.connection(), prefix: secrets.team.prefix, role: secrets.team.role });
   }
   const service = createTokenService({
     store: opened.store,
