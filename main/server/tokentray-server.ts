@@ -8,10 +8,12 @@ import { ConfigError } from './config.ts';
 import { startServer } from './run-server.ts';
 
 const HELP = `Usage: tokentray-server --config <file.yaml|file.json> [--check]
+       tokentray-server --new-team-key
 
 Keeps the tokens of the profiles in the configuration fresh and serves them on the /v1 API
 (the same as the desktop app's; the tokentray CLI reaches it with --url), plus /healthz and
-/metrics. --check validates the configuration and its secrets, then exits.
+/metrics. --check validates the configuration and its secrets, then exits. --new-team-key prints
+a fresh team key (give it to every member out of band; desktops paste it in Settings → Team).
 
 Exit codes: 0 ok (and after SIGTERM), 2 the configuration cannot be used, 1 anything else.`;
 
@@ -21,11 +23,17 @@ const { values } = parseArgs({
     check: { type: 'boolean' },
     help: { type: 'boolean', short: 'h' },
     version: { type: 'boolean', short: 'v' },
+    'new-team-key': { type: 'boolean' },
   },
   strict: true,
 });
 if (values.help || values.version) {
   process.stdout.write(`${values.version ? pkg.version : HELP}\n`);
+  process.exit(0);
+}
+if (values['new-team-key']) {
+  const { newTeamKey } = await import('../core/index.ts');
+  process.stdout.write(`${newTeamKey()}\n`);
   process.exit(0);
 }
 if (!values.config) {

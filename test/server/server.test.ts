@@ -82,13 +82,13 @@ function writeConfig(name: string, body: string): string {
   return file;
 }
 
-function yamlConfig(name: string, port: number, extra = ''): string {
+function yamlConfig(name: string, port: number, extra = '', listen = ''): string {
   return writeConfig(
     name,
     `state: ./state-${name}
 listen:
   port: ${port}
-profiles:
+${listen}profiles:
   - name: ERNIE prod
     provider: baidu
     tokenUrl: ${tokens.baiduUrl}
@@ -165,6 +165,43 @@ describe('tokentray-server', () => {
     expect(tokens.requests.at(-1)?.params.client_secret).toBe('rotated-secret-key');
     third.child.kill('SIGTERM');
     await third.exited;
+  });
+
+  it('serves over TLS, which the CLI trusts through NODE_EXTRA_CA_CERTS', async () => {
+    const cert = join(dir, 'tls.crt');
+    const key = join(dir, 'tls.key');
+    const made = spawnSync('openssl', [
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:prime256v1',
+      '-nodes',
+      '-days',
+      '2',
+      '-subj',
+      '/CN=localhost',
+      '-addext',
+      'subjectAltName=DNS:localhost,IP:127.0.0.1',
+      '-keyout',
+      key,
+      '-out',
+      cert,
+    ]);
+    if (made.status !== 0) throw new Error(`openssl failed: ${made.stderr}`);
+    const port = await freePort();
+    const server = await serve(yamlConfig('tls.yaml', port, '', '  tls: { cert: tls.crt, key: tls.key }\n'));
+    expect(server.url).toBe(`https://127.0.0.1:${port}`);
+    const secret = readFileSync(join(dir, 'state-tls.yaml', 'api', 'secret'), 'utf8').trim();
+    const trusted = await cli(['--url', `https://localhost:${port}`, 'token', 'ernie'], {
+      TOKENTRAY_SECRET: secret,
+      NODE_EXTRA_CA_CERTS: cert,
+    });
+    expect(trusted).toMatchObject({ code: 0, stdout: `${tokens.issued.at(-1)}\n` });
+    // Without trusting the certificate, nothing is sent.
+    const untrusted = await cli(['--url', `https://localhost:${port}`, 'token', 'ernie'], { TOKENTRAY_SECRET: secret });
+    expect(untrusted.code).not.toBe(0);
   });
 
   it('names the field of every mistake in its configuration, and exits 2', async () => {
