@@ -4,7 +4,7 @@
  * itself is run by the headless boot test (test/boot/) under a stand-in `electron`.
  */
 import { existsSync } from 'node:fs';
-import { homedir } from 'node:os';
+import { homedir, hostname, userInfo } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
@@ -26,10 +26,11 @@ import Store from 'electron-store';
 import { createApiServer } from './api/api-server.ts';
 import { createClipboardGuard } from './clipboard/clipboard-guard.ts';
 import { apiLocation } from './contract/local-api.ts';
-import { createTokenService, openStoreSafely, startRefreshTick } from './core/index.ts';
+import { createRedisTeam, createTokenService, openStoreSafely, startRefreshTick } from './core/index.ts';
 import { createDesktop } from './desktop/desktop.ts';
 import { readLaunchOptions } from './desktop/launch-options.ts';
 import { createSettingsStore, defaultMarginMs } from './desktop/settings-store.ts';
+import { createTeamMode } from './desktop/team-mode.ts';
 import { createIpcGuard, removeForeignListeners } from './ipc/ipc-guard.ts';
 import { configureLogFile, createDeferredLogger } from './logging/app-logger.ts';
 import { createRedactor } from './logging/log-redaction.ts';
@@ -77,6 +78,14 @@ function trayIcons(): Record<Health, Electron.NativeImage> {
   };
   const load = (state: Health) => nativeImage.createFromPath(join(appRoot, 'assets/tray', file(state)));
   return { ok: load('ok'), warning: load('warning'), error: load('error') };
+}
+
+function safeUserName(): string {
+  try {
+    return userInfo().username;
+  } catch {
+    return 'user';
+  }
 }
 
 /** The `tokentray` CLI beside the app: in the installers' resources, or built in a checkout. */
@@ -193,6 +202,16 @@ async function main(): Promise<void> {
         cliPath: bundledCli(),
         logger,
       }),
+    team: createTeamMode({
+      store: opened.store,
+      cipher,
+      settings,
+      service,
+      createTeam: createRedisTeam,
+      defaultMember: () => `${safeUserName()}@${hostname()}`,
+      redactor,
+      logger,
+    }),
     ...(opened.issue ? { startupIssues: [opened.issue] } : {}),
     systemLanguages: () => app.getPreferredSystemLanguages(),
     // electron-log and the refresh tick's node-cron load once the tray is up.

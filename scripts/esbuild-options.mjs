@@ -21,7 +21,8 @@ function common(dev) {
 
 /**
  * conf's optional features TokenTray never uses, replaced by stand-ins that throw if ever
- * reached: schema validation (ajv) and migrations (semver). See scripts/stubs/.
+ * reached: schema validation (ajv) and migrations (semver); and the Redis client's optional
+ * native hash (@node-rs/xxhash). See scripts/stubs/.
  */
 const unusedConfFeatures = {
   name: 'unused-conf-features',
@@ -29,6 +30,8 @@ const unusedConfFeatures = {
     const stub = (name) => () => ({ path: join(root, 'scripts/stubs', name) });
     build.onResolve({ filter: /^ajv(-formats)?(\/.*)?$/ }, stub('unused-ajv.mjs'));
     build.onResolve({ filter: /^semver$/ }, stub('unused-semver.mjs'));
+    // The Redis client's optional native hash, needed only by a helper TokenTray never calls.
+    build.onResolve({ filter: /^@node-rs\/xxhash$/ }, stub('unused-xxhash.mjs'));
   },
 };
 

@@ -25,6 +25,10 @@ export const API_METHODS = {
   apiStatus: 'api:status',
   regenerateApiSecret: 'api:regenerate-secret',
   copyApiSecret: 'api:copy-secret',
+  teamInfo: 'team:info',
+  setTeamSecrets: 'team:set-secrets',
+  newTeamKey: 'team:new-key',
+  revealTeamKey: 'team:reveal-key',
 } as const satisfies Record<string, InvokeChannel>;
 
 /** Each subscription of the API and the event it listens to; every event has exactly one. */
@@ -34,6 +38,7 @@ export const API_EVENTS = {
   onFocusProfile: 'window:focus-profile',
   onStoreIssues: 'store:issues',
   onTokenUsed: 'token:used',
+  onTeamChanged: 'team:changed',
 } as const satisfies Record<string, EventChannel>;
 
 // A channel without a function (or an event without a subscription) fails the type check here.

@@ -67,6 +67,20 @@ export const apiStatusSchema = z.object({
 /** The local token API as Settings shows it. */
 export type ApiStatus = z.infer<typeof apiStatusSchema>;
 
+export const teamInfoSchema = z.object({
+  enabled: z.boolean(),
+  /** null while team mode is off. */
+  connection: z.nullable(z.enum(['connecting', 'connected', 'unreachable'])),
+  /** Why team mode could not start (`team_key_invalid`, `team_url_invalid`...), if so. */
+  problem: z.nullable(z.string()),
+  hasKey: z.boolean(),
+  hasPassword: z.boolean(),
+  /** The name this computer signs its refreshes with. */
+  member: z.string(),
+});
+/** Team mode as Settings shows it; never the team key or the password. */
+export type TeamInfo = z.infer<typeof teamInfoSchema>;
+
 export const INVOKE = {
   'profiles:list': { args: z.tuple([]), result: z.array(profileViewSchema) },
   'profiles:add': { args: z.tuple([profileInputSchema]), result: profileViewSchema },
@@ -98,6 +112,21 @@ export const INVOKE = {
   'api:regenerate-secret': { args: z.tuple([]), result: apiStatusSchema },
   /** The bearer secret onto the clipboard (for Postman, Bruno), cleared like a token. */
   'api:copy-secret': { args: z.tuple([]), result: z.object({ clearsInSeconds: z.number() }) },
+  'team:info': { args: z.tuple([]), result: teamInfoSchema },
+  /** Stores the team key and/or the Redis password (sealed with the OS keychain), then reconnects. */
+  'team:set-secrets': {
+    args: z.tuple([
+      z.strictObject({
+        teamKey: z.optional(z.string().check(z.maxLength(200))),
+        password: z.optional(z.string().check(z.maxLength(1000))),
+      }),
+    ]),
+    result: teamInfoSchema,
+  },
+  /** A new random team key, stored as this computer's; the window shows it once to be shared. */
+  'team:new-key': { args: z.tuple([]), result: z.object({ teamKey: z.string() }) },
+  /** The stored team key, shown on request so it can be given to another member. */
+  'team:reveal-key': { args: z.tuple([]), result: z.object({ teamKey: z.string() }) },
 } as const;
 
 export type InvokeChannel = keyof typeof INVOKE;
@@ -120,6 +149,8 @@ export const EVENTS = {
   'store:issues': z.array(storeIssueSchema),
   /** Tokens were handed out (at most once a second). */
   'token:used': usesSchema,
+  /** Team mode connected, lost its connection, or was reconfigured. */
+  'team:changed': teamInfoSchema,
 } as const;
 export type EventChannel = keyof typeof EVENTS;
 export type EventPayload<C extends EventChannel> = z.output<(typeof EVENTS)[C]>;

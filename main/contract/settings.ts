@@ -19,6 +19,19 @@ export const settingsSchema = z.object({
   apiTcpEnabled: z.boolean(),
   /** Its port there. */
   apiTcpPort: int(1024, 65_535),
+  /** Team mode: shared profiles' tokens live in the team's Redis (secrets are stored apart, sealed). */
+  team: z.object({
+    enabled: z.boolean(),
+    /** `redis://` or `rediss://` host and port; no password in it (it is kept in the keychain). */
+    url: z.string().check(z.maxLength(500)),
+    username: z.string().check(z.maxLength(200)),
+    prefix: z.string().check(z.minLength(1), z.maxLength(100), z.regex(/^[\w.:-]+$/)),
+    role: z.enum(['member', 'reader']),
+    /** How this computer is named as "refreshed by"; empty: user@host. */
+    member: z.string().check(z.maxLength(100)),
+    /** A member may refresh shared profiles alone while Redis cannot be reached. */
+    soloWhenUnreachable: z.boolean(),
+  }),
 });
 export type Settings = z.infer<typeof settingsSchema>;
 
@@ -33,4 +46,13 @@ export const DEFAULT_SETTINGS: Settings = {
   allowWeakSecretStorage: false,
   apiTcpEnabled: false,
   apiTcpPort: 47_615,
+  team: {
+    enabled: false,
+    url: '',
+    username: '',
+    prefix: 'tokentray',
+    role: 'member',
+    member: '',
+    soloWhenUnreachable: false,
+  },
 };

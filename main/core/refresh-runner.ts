@@ -49,7 +49,13 @@ export function createRefreshRunner(deps: RefreshRunnerDeps) {
   const generations = new Map<string, number>();
 
   /** One token request, its answer read by the provider and scrubbed of the keys it was sent with. */
-  async function fetchToken(record: FetchTarget, credentials: Credentials, force = false): Promise<ProviderResult> {
+  async function fetchToken(
+    record: FetchTarget,
+    credentials: Credentials,
+    force = false,
+    /** False when the caller already holds the host's slot (a team refresh holds it with the lock). */
+    limited = true,
+  ): Promise<ProviderResult> {
     const provider = PROVIDERS[record.provider];
     const context: ProviderContext = {
       tokenUrl: tokenEndpoint(record),
@@ -61,11 +67,11 @@ export function createRefreshRunner(deps: RefreshRunnerDeps) {
     if (!URL.canParse(context.tokenUrl) || insecureTokenUrl(new URL(context.tokenUrl))) {
       return { ok: false, failure: failure('invalid_request', { messageKey: 'invalid_request_insecure_url' }) };
     }
-    const outcome = await deps.limit(new URL(context.tokenUrl).host, () =>
+    const send = () =>
       deps.signal.aborted
         ? { ok: false as const, failure: failure('network_error') }
-        : deps.send(provider.buildRequest(credentials, context), { signal: deps.signal }),
-    );
+        : deps.send(provider.buildRequest(credentials, context), { signal: deps.signal });
+    const outcome = await (limited ? deps.limit(new URL(context.tokenUrl).host, send) : send());
     const result: ProviderResult = outcome.ok
       ? provider.interpret(outcome.response, credentials, context)
       : { ok: false, failure: outcome.failure };
@@ -114,6 +120,7 @@ export function createRefreshRunner(deps: RefreshRunnerDeps) {
 
   const team = createTeamRefresh({
     team: deps.team,
+    limit: deps.limit,
     records,
     now: deps.now,
     log,

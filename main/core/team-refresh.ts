@@ -22,11 +22,18 @@ export interface KeptToken {
 
 export interface TeamRefreshDeps {
   team(): TeamPort | undefined;
+  /** The host's share of concurrent requests: a lock is held only while a request may go out. */
+  limit<T>(host: string, run: () => Promise<T> | T): Promise<T>;
   records: Map<string, StoredProfile>;
   now(): number;
   log: Logger;
   signal: AbortSignal;
-  fetchToken(record: StoredProfile, credentials: Credentials, force: boolean): Promise<ProviderResult>;
+  fetchToken(
+    record: StoredProfile,
+    credentials: Credentials,
+    force: boolean,
+    limited: boolean,
+  ): Promise<ProviderResult>;
   /** Whether this token can serve until the next planned refresh: not yet due for this profile. */
   canWait(record: StoredProfile, token: { obtainedAt: number; expiresAt?: number | undefined }): boolean;
   /** Seals and keeps the token (clears failures); false when the profile changed meanwhile. */
@@ -119,9 +126,12 @@ export function createTeamRefresh(deps: TeamRefreshDeps) {
       };
       const fetch = async (): Promise<FetchOutcome> => {
         const startedAt = deps.now();
-        return outcomeOf(await deps.fetchToken(record, credentials, request.force), startedAt, deps.now());
+        return outcomeOf(await deps.fetchToken(record, credentials, request.force, false), startedAt, deps.now());
       };
-      const result = await team.refreshLocked(slot, wanted, fetch, deps.signal);
+      // The lock is taken once this request has its place among the host's requests: a lock held
+      // while queueing behind hundreds of others would lapse, and another member would fetch too.
+      const host = URL.canParse(tokenEndpoint(record)) ? new URL(tokenEndpoint(record)).host : '';
+      const result = await deps.limit(host, () => team.refreshLocked(slot, wanted, fetch, deps.signal));
       if (result.kind === 'failed') deps.fail(record, result.failure);
       else await deps.keep(record, kept(result.token, result.kind));
       return 'done';

@@ -7,6 +7,7 @@ import { isProviderId, type TokenService, UnknownProfileError } from '../core/in
 import type { Redactor } from '../logging/log-redaction.ts';
 import { AppError } from './app-error.ts';
 import type { SettingsStore } from './settings-store.ts';
+import type { TeamMode } from './team-mode.ts';
 import type { createTokenUses } from './token-uses.ts';
 
 /** The local token API as commands see it (main/api/api-server.ts). */
@@ -33,6 +34,7 @@ export interface CommandDeps {
   /** Who took which token: every hand-out is recorded. */
   uses: ReturnType<typeof createTokenUses>;
   localApi: LocalApiPort;
+  team: TeamMode;
 }
 
 /**
@@ -108,6 +110,10 @@ export function createCommands(deps: CommandDeps) {
     'token:uses': () => deps.uses.all(),
     'api:status': () => deps.localApi.status(),
     'api:regenerate-secret': () => deps.localApi.regenerateSecret(),
+    'team:info': () => deps.team.info(),
+    'team:set-secrets': (patch) => deps.team.setSecrets(patch),
+    'team:new-key': () => deps.team.newKey(),
+    'team:reveal-key': () => deps.team.revealKey(),
     'api:copy-secret': async () => {
       const secret = deps.localApi.secret();
       if (secret === '') throw new AppError('api_unavailable');

@@ -16,6 +16,7 @@ import type { TrayAction, TrayMenuInput } from '../tray/tray-menu.ts';
 import { AppError } from './app-error.ts';
 import { createCommands, type LocalApiPort } from './commands.ts';
 import type { SettingsStore } from './settings-store.ts';
+import type { TeamMode } from './team-mode.ts';
 import { createTokenUses } from './token-uses.ts';
 
 type ApiSettings = Pick<Settings, 'apiTcpEnabled' | 'apiTcpPort'>;
@@ -62,6 +63,8 @@ export interface DesktopDeps {
   startupIssues?: readonly StoreIssue[];
   systemLanguages(): readonly string[];
   createLocalApi(handOut: HandOut): LocalApi;
+  /** Team mode (Settings → Team): connects the engine to the team's Redis. */
+  team: TeamMode;
   /** Called once the tray shows the profiles: what start-up deferred may load now. */
   onFirstRender?(): void;
   now(): number;
@@ -107,6 +110,7 @@ export function createDesktop(deps: DesktopDeps) {
     settingsChanged,
     uses,
     localApi: apiPort,
+    team: deps.team,
   });
   const localApi = deps.createLocalApi((id, client) => commands.handOut(id, client.via, client.name));
   const tray = deps.createTray(onTrayAction);
@@ -117,12 +121,23 @@ export function createDesktop(deps: DesktopDeps) {
   }
 
   function renderTray(views: readonly ProfileView[] = service.listProfiles()): void {
-    tray.render({ views, now: deps.now(), tr, startAtLogin });
+    const team = service.teamStatus();
+    tray.render({ views, now: deps.now(), tr, startAtLogin, ...(team ? { team } : {}) });
+  }
+
+  /** The window hears when team mode connects, loses Redis, or changes. */
+  let lastTeam = '';
+  function tellTeam(): void {
+    const now = JSON.stringify(service.teamStatus() ?? null);
+    if (now === lastTeam) return;
+    lastTeam = now;
+    void deps.team.info().then((info) => deps.windows.send('team:changed', info));
   }
 
   function onViews(views: ProfileView[]): void {
     renderTray(views);
     uses.forget(new Set(views.map((view) => view.id)));
+    tellTeam();
     const decided = decideNotices(views, memory, deps.now(), settings.get().notifications);
     memory = decided.memory;
     for (const notice of decided.notices) notifier.notify(notice, deps.now(), tr);
@@ -148,6 +163,11 @@ export function createDesktop(deps: DesktopDeps) {
         await localApi.applyTcp(previous);
         throw new AppError(problem === 'EADDRINUSE' || problem === 'EACCES' ? 'api_port_in_use' : 'api_unavailable');
       }
+    }
+    if (JSON.stringify(previous.team) !== JSON.stringify(next.team)) {
+      await deps.team.apply(next.team);
+      lastTeam = '';
+      tellTeam();
     }
     if (previous.language !== next.language) {
       tr = createTranslator(resolveLocale(next.language, deps.systemLanguages()));
@@ -219,6 +239,7 @@ export function createDesktop(deps: DesktopDeps) {
       // Scripts may ask for tokens from now on; the secret joins the values logs never show.
       await localApi.start(settings.get());
       if (localApi.secret() !== '') deps.redactor.remember(localApi.secret());
+      await deps.team.start();
       await service.checkDue();
     },
     /** Before the system sleeps. */

@@ -1,6 +1,6 @@
 import type { MessageKey, Translator } from '../contract/i18n.ts';
 import { type CopyFormat, copyFormatsFor } from '../contract/vocabulary.ts';
-import type { ProfileView } from '../core/index.ts';
+import type { ProfileView, TeamStatus } from '../core/index.ts';
 import { statusLine } from './tray-status.ts';
 
 /** What a menu item does, as data: the adapter turns it into a click handler. */
@@ -26,6 +26,8 @@ export interface TrayMenuInput {
   tr: Translator;
   startAtLogin: boolean;
   platform: NodeJS.Platform;
+  /** Team mode, when on: the tooltip says when Redis cannot be reached. */
+  team?: TeamStatus;
 }
 
 const COPY_LABEL: Record<CopyFormat, MessageKey> = {

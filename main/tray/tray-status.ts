@@ -46,7 +46,12 @@ export function statusLine(view: ProfileView, now: number, tr: Translator): stri
 const MAX_TOOLTIP = 127;
 
 /** The tooltip names the profile that needs attention, or else the one that expires soonest. */
-export function trayTooltip(views: readonly ProfileView[], now: number, tr: Translator): string {
+export function trayTooltip(
+  views: readonly ProfileView[],
+  now: number,
+  tr: Translator,
+  team?: { connection: string },
+): string {
   let text: string;
   const troubled = views.find((view) => profileHealth(view) === 'error') ?? views.find((v) => v.error);
   if (views.length === 0) text = tr.t('tray.tooltip_none');
@@ -59,5 +64,7 @@ export function trayTooltip(views: readonly ProfileView[], now: number, tr: Tran
       ? tr.t('tray.tooltip_soonest', { name: soonest.name, remaining: tr.duration((soonest.expiresAt ?? now) - now) })
       : `TokenTray: ${statusLine(views[0] as ProfileView, now, tr)}`;
   }
+  // Shared tokens are served from this computer meanwhile; the user should still know.
+  if (team?.connection === 'unreachable') text = `${text} · ${tr.t('tray.tooltip_team_offline')}`;
   return text.length > MAX_TOOLTIP ? `${text.slice(0, MAX_TOOLTIP - 1)}…` : text;
 }

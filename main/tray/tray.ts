@@ -42,7 +42,7 @@ export function createTrayController(deps: TrayDeps) {
     render(input: Omit<TrayMenuInput, 'platform'>) {
       const full = { ...input, platform: deps.platform };
       tray.setContextMenu(deps.buildMenu(toTemplate(buildTrayMenu(full), deps.onAction)));
-      tray.setToolTip(trayTooltip(input.views, input.now, input.tr));
+      tray.setToolTip(trayTooltip(input.views, input.now, input.tr, input.team));
       const next = worstHealth(input.views);
       if (next !== health) {
         health = next;

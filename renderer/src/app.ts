@@ -179,7 +179,8 @@ export class TokenTrayApp extends LitElement {
     }
     if (screen.name === 'form') {
       const editing = screen.editId ? this.profiles.find((p) => p.id === screen.editId) : undefined;
-      return html`<tt-profile-form .tr=${tr} .editing=${editing} .providers=${this.env.providers}></tt-profile-form>`;
+      return html`<tt-profile-form .tr=${tr} .editing=${editing} .providers=${this.env.providers}
+        .teamEnabled=${this.settings?.team.enabled ?? false}></tt-profile-form>`;
     }
     if (this.profiles.length === 0) {
       return html`<section class="empty" aria-labelledby="empty-title">
@@ -226,7 +227,9 @@ export class TokenTrayApp extends LitElement {
         tr,
         'confirm-force',
         tr.t('ui.force_title', { name: this.forcing?.name ?? '' }),
-        tr.t('ui.force_body'),
+        this.forcing?.shared && this.settings?.team.enabled
+          ? `${tr.t('ui.force_body')} ${tr.t('ui.force_body_team', { team: this.settings.team.prefix })}`
+          : tr.t('ui.force_body'),
         tr.t('ui.force_refresh'),
         () => this.confirmForce(),
         () => (this.forcing = undefined),

@@ -98,6 +98,13 @@ export class ProfileCard extends LitElement {
           <span class="badge badge-${badge}"><span aria-hidden="true">${BADGE_GLYPH[badge]}</span> ${tr.t(`ui.badge_${badge}`)}</span>
         </header>
         <p class="meta">${providerName} · ${tr.t('ui.key_hint', { hint: view.apiKeyHint })}</p>
+        ${
+          view.shared
+            ? html`<p class="meta shared">${
+                view.team ? tr.t('ui.shared_by', { member: view.team.refreshedBy }) : tr.t('ui.shared_pending')
+              }</p>`
+            : nothing
+        }
         <dl class="times">
           <div class="countdown-row">
             <dt>${tr.t('ui.expires_in')}</dt>

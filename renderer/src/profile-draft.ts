@@ -12,6 +12,8 @@ export interface Draft {
   options: Record<string, string>;
   marginMinutes: string;
   cron: string;
+  /** Shared with the team (team mode). */
+  shared: boolean;
 }
 
 /** A draft of a saved profile (or of a new one, with the first provider's defaults). */
@@ -25,6 +27,7 @@ export function draftFrom(view: ProfileView | undefined, entry: ProviderCatalogu
     options: optionDraft(entry, view?.provider === entry.id ? view.options : {}),
     marginMinutes: view?.refreshMarginMs === undefined ? '' : String(view.refreshMarginMs / 60_000),
     cron: view?.cron ?? '',
+    shared: view?.shared ?? false,
   };
 }
 
@@ -66,5 +69,6 @@ export function toInput(draft: Draft, entry: ProviderCatalogueEntry): ProfileInp
   if (draft.tokenUrl.trim()) input.tokenUrl = draft.tokenUrl.trim();
   if (draft.marginMinutes.trim()) input.refreshMarginMs = Math.round(Number(draft.marginMinutes) * 60_000);
   if (draft.cron.trim()) input.cron = draft.cron.trim();
+  if (draft.shared) input.shared = true;
   return input;
 }

@@ -19,6 +19,7 @@ export class ProfileForm extends LitElement {
     tr: { attribute: false },
     editing: { attribute: false },
     providers: { attribute: false },
+    teamEnabled: { attribute: false },
     draft: { state: true },
     errors: { state: true },
     busy: { state: true },
@@ -27,6 +28,8 @@ export class ProfileForm extends LitElement {
   declare tr: Translator;
   declare editing: ProfileView | undefined;
   declare providers: ProviderCatalogueEntry[];
+  /** Team mode is on: the form offers to share the profile. */
+  declare teamEnabled: boolean;
   declare draft: Draft | undefined;
   declare errors: FieldErrors;
   declare busy: 'test' | 'save' | undefined;
@@ -148,6 +151,7 @@ export class ProfileForm extends LitElement {
           tokenUrl: input.tokenUrl ?? '',
           cron: input.cron ?? '',
           refreshMarginMs: input.refreshMarginMs ?? null,
+          shared: input.shared === true,
         };
         if (!input.apiKey.trim()) delete patch.apiKey;
         if (!input.secretKey.trim()) delete patch.secretKey;
@@ -216,6 +220,15 @@ export class ProfileForm extends LitElement {
         ${this.input('secretKey', words.secretKey, { type: 'password', autocomplete: 'new-password', placeholder: keep, hint: keep })}
         ${fallbackUrl ? nothing : tokenUrl}
         ${options(false)}
+        ${
+          this.teamEnabled || draft.shared
+            ? html`<label class="check"><input type="checkbox" id="f-shared" .checked=${draft.shared}
+                aria-describedby="f-shared-hint"
+                @change=${(e: Event) => this.set({ shared: (e.target as HTMLInputElement).checked }, 'shared')} />
+                ${tr.t('ui.share')}</label>
+                <p class="hint" id="f-shared-hint">${tr.t('ui.share_hint')}</p>`
+            : nothing
+        }
         <details class="advanced" ?open=${Boolean(this.errors.tokenUrl || this.errors.marginMinutes || this.errors.cron)}>
           <summary>${tr.t('ui.advanced')}</summary>
           ${fallbackUrl ? tokenUrl : nothing}

@@ -5,8 +5,10 @@ import type { ProviderCatalogueEntry } from '../../main/contract/catalogue.ts';
 import type { AppEnvironment, EventChannel } from '../../main/contract/ipc.ts';
 import { apiLocation } from '../../main/contract/local-api.ts';
 import type { TokenServiceOptions } from '../../main/core/index.ts';
+import { createRedisTeam, type RedisTeamOptions, type TeamPort } from '../../main/core/index.ts';
 import { createDesktop } from '../../main/desktop/desktop.ts';
 import { createSettingsStore, defaultMarginMs, type SettingsStore } from '../../main/desktop/settings-store.ts';
+import { createTeamMode } from '../../main/desktop/team-mode.ts';
 import { createRedactor } from '../../main/logging/log-redaction.ts';
 import { createNotifier } from '../../main/notifications/notifier.ts';
 import type { TrayAction, TrayMenuInput } from '../../main/tray/tray-menu.ts';
@@ -26,6 +28,8 @@ export interface DesktopFixtureOptions {
   loginRefuses?: Error;
   /** Providers the window is offered instead of the engine's own catalogue. */
   catalogue?: ProviderCatalogueEntry[];
+  /** How team mode makes its team; the real Redis one unless a test gives another. */
+  createTeam?(options: RedisTeamOptions): Promise<TeamPort>;
 }
 
 /** The desktop app over the real engine (fake token server, real store and cipher) and recording adapters. */
@@ -48,6 +52,7 @@ export async function createDesktopFixture(options: DesktopFixtureOptions = {}) 
   const settings = createSettingsStore(fx.temp.store);
   settingsRef = settings;
   const logs: string[] = [];
+  const redactor = createRedactor();
   // The real local API, on a socket in the fixture's folder; closed with the fixture.
   let api: ApiServer | undefined;
   const dataDir = join(fx.temp.dir, 'data');
@@ -66,7 +71,7 @@ export async function createDesktopFixture(options: DesktopFixtureOptions = {}) 
       resume: async () => void tickCalls.push('resume'),
       stop: async () => void tickCalls.push('stop'),
     },
-    redactor: createRedactor(),
+    redactor,
     platform: options.platform ?? 'linux',
     clipboard: createClipboardGuard({
       clipboard: {
@@ -125,6 +130,16 @@ export async function createDesktopFixture(options: DesktopFixtureOptions = {}) 
       ...options.environment,
     }),
     ...(options.catalogue ? { catalogue: options.catalogue } : {}),
+    team: createTeamMode({
+      store: fx.temp.store,
+      cipher: fx.cipher,
+      settings,
+      service: fx.service,
+      createTeam: options.createTeam ?? createRedisTeam,
+      defaultMember: () => 'tester@fixture',
+      redactor,
+      logger: recordingLogger(logs),
+    }),
     createLocalApi: (handOut) => {
       api = createApiServer({
         service: fx.service,

@@ -18,6 +18,15 @@ const API_STATUS = {
   cliPath: null,
 };
 
+const TEAM_INFO = {
+  enabled: false,
+  connection: null,
+  problem: null,
+  hasKey: false,
+  hasPassword: false,
+  member: 'me@host',
+};
+
 /** An answer that fits each channel's contract. */
 const ANSWERS: Record<InvokeChannel, unknown> = {
   'profiles:list': [],
@@ -42,6 +51,10 @@ const ANSWERS: Record<InvokeChannel, unknown> = {
   'api:status': API_STATUS,
   'api:regenerate-secret': API_STATUS,
   'api:copy-secret': { clearsInSeconds: 60 },
+  'team:info': TEAM_INFO,
+  'team:set-secrets': TEAM_INFO,
+  'team:new-key': { teamKey: 'tt-team-1.x' },
+  'team:reveal-key': { teamKey: 'tt-team-1.x' },
 };
 
 const PAGE = PAGE_URL;

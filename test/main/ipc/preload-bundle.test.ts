@@ -93,6 +93,7 @@ describe('the built preload', () => {
     api.onSettingsChanged(() => undefined);
     api.onStoreIssues(() => undefined);
     api.onTokenUsed(() => undefined);
+    api.onTeamChanged(() => undefined);
     expect([...listeners.keys()].sort()).toEqual([...EVENT_CHANNELS].sort());
   });
 });
