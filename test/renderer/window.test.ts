@@ -7,6 +7,7 @@ import { CATALOGUE } from '../../main/core/index.ts';
 import { useBrowser, type WindowHarness } from '../support/browser-harness.ts';
 import { API_KEY, SECRET_KEY } from '../support/engine-fixture.ts';
 import { callLocalApi } from '../support/local-api.ts';
+import { startRedis } from '../support/redis-server.ts';
 
 const chromium = useBrowser();
 let w: WindowHarness | undefined;
@@ -417,5 +418,42 @@ describe('the status window in Chromium', () => {
     await page.getByRole('dialog').getByRole('button', { name: 'Regenerate secret' }).click();
     await expect.poll(() => readFileSync(w?.apiLocation.secretFile ?? '', 'utf8').trim()).not.toBe(secret);
     await expect.poll(() => page.locator('.toast').textContent()).toContain('New secret made');
+  });
+
+  it('joins a team from Settings and shares a profile, naming who refreshed it', async () => {
+    const redis = await startRedis();
+    try {
+      w = await chromium.open();
+      const { page } = w;
+      await page.getByRole('button', { name: 'Settings' }).click();
+      const section = page.locator('tt-team-settings');
+      await expect.poll(() => section.locator('[role=status]').textContent()).toBe('Off');
+      await section.getByRole('button', { name: 'Make a new team key' }).click();
+      await expect.poll(() => section.locator('.revealed code').textContent()).toMatch(/^tt-team-1\./);
+      await page.getByLabel('Share tokens with my team through Redis').check();
+      await page.getByLabel('Redis address').fill(redis.url);
+      await page.getByRole('button', { name: 'Save and connect' }).click();
+      await expect.poll(() => section.locator('[role=status]').textContent(), { timeout: 5_000 }).toBe('Connected');
+      await page.getByRole('button', { name: 'Back' }).click();
+      await page.getByRole('button', { name: 'Add key' }).click();
+      await page.getByLabel('Name', { exact: true }).fill('ERNIE team');
+      await page.getByLabel('API Key').fill(API_KEY);
+      await page.getByLabel('Secret Key').fill(SECRET_KEY);
+      await page.getByLabel('Share with my team').check();
+      await page.getByText('Advanced').click();
+      await page.getByLabel('Token URL').fill(w.fx.server.baiduUrl);
+      await page.getByRole('button', { name: 'Save' }).click();
+      await expect
+        .poll(() =>
+          card(w as WindowHarness, 'ERNIE team')
+            .locator('.meta.shared')
+            .textContent(),
+        )
+        .toBe('Shared with the team · refreshed by tester@fixture');
+    } finally {
+      await w?.close();
+      w = undefined;
+      await redis.stop();
+    }
   });
 });
