@@ -11,7 +11,6 @@
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { Agent, request } from 'node:http';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,18 +19,12 @@ import { apiLocation } from '../main/contract/local-api.ts';
 import { buildApp, ROOT } from '../test/support/browser-harness.ts';
 import { startFakeTokenServer } from '../test/support/fake-token-server.ts';
 import { bootApp } from '../test/support/headless/boot-harness.ts';
+import { median, ms, openLoop } from './support/load.ts';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 20);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 30);
 const RATE = Number(process.env.BENCH_RATE ?? 500);
 const CLI = join(ROOT, 'dist/cli/tokentray.mjs');
-const quantile = (sorted: number[], q: number) =>
-  sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * q))] ?? NaN;
-const median = (values: number[]) =>
-  quantile(
-    [...values].sort((a, b) => a - b),
-    0.5,
-  );
 
 buildApp();
 const dir = mkdtempSync(join(tmpdir(), 'tokentray-api-bench-'));
@@ -78,59 +71,8 @@ if (!set.ok) throw new Error('could not switch TCP on');
 const location = apiLocation(userData, process.platform);
 const secret = readFileSync(location.secretFile, 'utf8').trim();
 
-async function load(target: { port: number } | { socketPath: string }) {
-  const agent = new Agent({ keepAlive: true, maxSockets: 64 });
-  const latencies: number[] = [];
-  let errors = 0;
-  const one = () =>
-    new Promise<void>((resolve) => {
-      const started = performance.now();
-      const req = request(
-        {
-          ...('port' in target ? { host: '127.0.0.1', port: target.port } : { socketPath: target.socketPath }),
-          agent,
-          path: '/v1/profiles/ERNIE/token',
-          headers: { host: 'localhost', authorization: `Bearer ${secret}`, 'user-agent': 'bench/1' },
-        },
-        (res) => {
-          res.resume();
-          res.on('end', () => {
-            if (res.statusCode === 200) latencies.push(performance.now() - started);
-            else errors++;
-            resolve();
-          });
-        },
-      );
-      req.on('error', () => {
-        errors++;
-        resolve();
-      });
-      req.end();
-    });
-  const total = SECONDS * RATE;
-  const interval = 1000 / RATE;
-  const begin = performance.now();
-  const pending: Promise<void>[] = [];
-  for (let i = 0; i < total; i++) {
-    const due = begin + i * interval;
-    const wait = due - performance.now();
-    if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait));
-    pending.push(one());
-  }
-  await Promise.all(pending);
-  const elapsed = (performance.now() - begin) / 1000;
-  agent.destroy();
-  const sorted = latencies.sort((a, b) => a - b);
-  return {
-    requests: total,
-    achievedRate: Math.round(total / elapsed),
-    p50: quantile(sorted, 0.5),
-    p99: quantile(sorted, 0.99),
-    max: sorted.at(-1) ?? NaN,
-    errors,
-  };
-}
-
+const load = (target: { port: number } | { socketPath: string }) =>
+  openLoop({ target, path: '/v1/profiles/ERNIE/token', secret, rate: RATE, seconds: SECONDS });
 const tcp = await load({ port });
 const socket = await load({ socketPath: location.endpoint });
 await app.call('quit');
@@ -138,7 +80,6 @@ await app.exit();
 await server.close();
 rmSync(dir, { recursive: true, force: true });
 
-const ms = (value: number) => `${value.toFixed(2)} ms`;
 console.log(
   `tokentray token <profile>: median ${ms(median(cli))}; node -e 0: median ${ms(median(bare))}; ratio ${(median(cli) / median(bare)).toFixed(2)}× (goal <= 2×), ${RUNS} runs each`,
 );

@@ -102,7 +102,21 @@ export function createTokenService(options: TokenServiceOptions): TokenService {
   const viewOf = (record: StoredProfile) => toView(record, stateOf(record), now(), runner.isRefreshing(record.id));
   const listProfiles = () => [...records.values()].map(viewOf);
 
+  /**
+   * Tells listeners once for every change made in the same turn: a thousand refreshes finishing
+   * together draw the views once each turn, not a thousand times (which was quadratic).
+   */
+  let emitQueued = false;
   function emit(): void {
+    if (closed || emitQueued) return;
+    emitQueued = true;
+    queueMicrotask(() => {
+      emitQueued = false;
+      emitNow();
+    });
+  }
+
+  function emitNow(): void {
     if (closed) return;
     const views = listProfiles();
     lastStatuses.clear();
