@@ -117,7 +117,8 @@ export function createTokenService(options: TokenServiceOptions): TokenService {
   }
 
   function emitNow(): void {
-    if (closed) return;
+    // Nobody listening (a server): no views to draw, thousands of times over.
+    if (closed || listeners.size === 0) return;
     const views = listProfiles();
     lastStatuses.clear();
     for (const view of views) lastStatuses.set(view.id, view.status);
