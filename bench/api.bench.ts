@@ -11,13 +11,13 @@
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { apiLocation } from '../main/contract/local-api.ts';
 import { buildApp, ROOT } from '../test/support/browser-harness.ts';
 import { startFakeTokenServer } from '../test/support/fake-token-server.ts';
+import { freePort } from '../test/support/free-port.ts';
 import { bootApp } from '../test/support/headless/boot-harness.ts';
 import { median, ms, openLoop } from './support/load.ts';
 
@@ -62,10 +62,7 @@ for (let run = 0; run < RUNS; run++) {
 }
 
 // 2. The endpoint under load.
-const probe = createServer();
-await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-const { port } = probe.address() as { port: number };
-await new Promise((resolve) => probe.close(resolve));
+const port = await freePort();
 const set = await app.api('setSettings', { apiTcpEnabled: true, apiTcpPort: port });
 if (!set.ok) throw new Error('could not switch TCP on');
 const location = apiLocation(userData, process.platform);

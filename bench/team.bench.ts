@@ -11,7 +11,6 @@
  * BENCH_PROFILES=100 BENCH_SECONDS=10 BENCH_SERVER_PROFILES=10000 by default.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -19,6 +18,7 @@ import { createRedisTeam, createTokenService, newTeamKey, type TokenService } fr
 import { startServer } from '../main/server/run-server.ts';
 import { createAesGcmCipher } from '../test/support/aes-gcm-cipher.ts';
 import { startFakeTokenServer } from '../test/support/fake-token-server.ts';
+import { freePort } from '../test/support/free-port.ts';
 import { startRedis } from '../test/support/redis-server.ts';
 import { createTempStore } from '../test/support/temp-store.ts';
 import { ms, openLoop } from './support/load.ts';
@@ -93,13 +93,6 @@ const at10 = await requestsPerProfile(10, 'bench10');
 const at50 = await requestsPerProfile(50, 'bench50');
 
 // 2 and 3: tokentray-server, built from the same modules, in this process.
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as { port: number };
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
-}
 const dir = mkdtempSync(join(tmpdir(), 'tokentray-team-bench-'));
 const slow = await startFakeTokenServer({ clients: { 'srv-key': 'srv-secret' } });
 slow.behave({ type: 'delay', ms: LATENCY_MS });

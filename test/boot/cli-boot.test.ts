@@ -1,6 +1,5 @@
 import { execFile } from 'node:child_process';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApiStatus, TokenUse } from '../../main/contract/ipc.ts';
@@ -9,6 +8,7 @@ import type { ProfileView } from '../../main/contract/views.ts';
 import { ROOT } from '../support/browser-harness.ts';
 import { API_KEY, SECRET_KEY } from '../support/engine-fixture.ts';
 import type { FakeTokenServer } from '../support/fake-token-server.ts';
+import { freePort } from '../support/free-port.ts';
 import {
   answerOf,
   type BootedApp,
@@ -185,10 +185,7 @@ describe('tokentray against the built app', () => {
   });
 
   it('listens on 127.0.0.1 once Settings say so, for Postman and Bruno', async () => {
-    const probe = createServer();
-    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-    const { port } = probe.address() as { port: number };
-    await new Promise((resolve) => probe.close(resolve));
+    const port = await freePort();
     await value(app.api('setSettings', { apiTcpEnabled: true, apiTcpPort: port }));
     const answer = await callLocalApi({ port }, '/v1/profiles/ernie/token', {
       secret: readFileSync(location().secretFile, 'utf8').trim(),

@@ -1,11 +1,11 @@
 /// <reference lib="dom" />
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ProviderCatalogueEntry } from '../../main/contract/catalogue.ts';
 import { CATALOGUE } from '../../main/core/index.ts';
 import { useBrowser, type WindowHarness } from '../support/browser-harness.ts';
 import { API_KEY, SECRET_KEY } from '../support/engine-fixture.ts';
+import { freePort } from '../support/free-port.ts';
 import { callLocalApi } from '../support/local-api.ts';
 import { startRedis } from '../support/redis-server.ts';
 
@@ -399,10 +399,7 @@ describe('the status window in Chromium', () => {
     await expect
       .poll(() => section.locator('[role=status]').textContent())
       .toContain(`Listening at ${w?.apiLocation.endpoint}`);
-    const probe = createServer();
-    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-    const { port } = probe.address() as { port: number };
-    await new Promise((resolve) => probe.close(resolve));
+    const port = await freePort();
     await page.getByLabel('Port').fill(String(port));
     await page.getByLabel('Port').dispatchEvent('change');
     await page.getByLabel('Also listen on 127.0.0.1').check();

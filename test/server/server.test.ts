@@ -1,6 +1,5 @@
 import { type ChildProcess, execFile, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -8,6 +7,7 @@ import { newTeamKey } from '../../main/core/index.ts';
 import { ROOT } from '../support/browser-harness.ts';
 import { API_KEY, SECRET_KEY } from '../support/engine-fixture.ts';
 import { type FakeTokenServer, startFakeTokenServer } from '../support/fake-token-server.ts';
+import { freePort } from '../support/free-port.ts';
 import { callLocalApi } from '../support/local-api.ts';
 import { startRedis, type TestRedis } from '../support/redis-server.ts';
 
@@ -36,14 +36,6 @@ afterAll(async () => {
   await redis?.stop();
   rmSync(dir, { recursive: true, force: true });
 });
-
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as { port: number };
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
-}
 
 /** Starts the built server; resolves once it says it is ready, with what it has logged so far. */
 async function serve(config: string, env: Record<string, string> = {}) {

@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AUTH_FAILURE_BURST } from '../../../main/api/api-guard.ts';
 import { createDesktopFixture, type DesktopFixture } from '../../support/desktop-fixture.ts';
 import { API_KEY, SECRET_KEY } from '../../support/engine-fixture.ts';
+import { freePort } from '../../support/free-port.ts';
 import { callLocalApi } from '../../support/local-api.ts';
 
 /**
@@ -270,14 +271,6 @@ describe('who may call it', () => {
 });
 
 describe('the TCP listener', () => {
-  async function freePort(): Promise<number> {
-    const probe = createServer();
-    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-    const { port } = probe.address() as { port: number };
-    await new Promise((resolve) => probe.close(resolve));
-    return port;
-  }
-
   it('is off by default, listens on 127.0.0.1 when switched on, and stops when switched off', async () => {
     await t.fx.service.addProfile(t.fx.baiduInput());
     const port = await freePort();
