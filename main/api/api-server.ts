@@ -1,7 +1,7 @@
 import { Buffer } from 'node:buffer';
 import { chmod, rm } from 'node:fs/promises';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { createServer as createHttpsServer } from 'node:https';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { createRequire } from 'node:module';
 import type { ApiStatus } from '../contract/ipc.ts';
 import { type ApiLocation, CLI_USER_AGENT, MAX_SOCKET_PATH_BYTES } from '../contract/local-api.ts';
 import type { Settings } from '../contract/settings.ts';
@@ -9,6 +9,11 @@ import type { Logger } from '../core/index.ts';
 import { loadSecret, newSecret, prepareApiDir, writeSecret } from './api-files.ts';
 import { createApiGuard } from './api-guard.ts';
 import { type ApiRouteDeps, apiError, createApiRoutes, type Reply } from './api-routes.ts';
+
+// `import 'node:http'` costs Node 24 some 35 ms at start-up (building its ES namespace loads undici
+// through the lazy fetch/WebSocket exports); require() does not. The tray must not wait for it.
+const load = createRequire(import.meta.url);
+const { createServer } = load('node:http') as typeof import('node:http');
 
 /** Requests are a line and a few headers: anything larger is not one of ours. */
 export const MAX_REQUEST_BYTES = 8 * 1024;
@@ -65,6 +70,8 @@ export function createApiServer(deps: ApiServerDeps) {
   let socket: ListenerState = { server: null, problem: 'not_started' };
   let tcp: (ListenerState & { port: number }) | undefined;
   let refusalTimer: ReturnType<typeof setInterval> | undefined;
+  /** Set by close(): a start still under way then stops short and leaves nothing open. */
+  let stopped = false;
 
   async function onRequest(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const path = (request.url ?? '/').split('?')[0];
@@ -111,18 +118,27 @@ export function createApiServer(deps: ApiServerDeps) {
         else res.destroy();
       });
     };
-    const server = tls ? createHttpsServer({ ...options, ...tls }, handler) : createServer(options, handler);
+    const server = tls
+      ? (load('node:https') as typeof import('node:https')).createServer({ ...options, ...tls }, handler)
+      : createServer(options, handler);
     server.headersTimeout = REQUEST_TIMEOUT_MS;
     server.maxConnections = MAX_CONNECTIONS;
     return server;
   }
 
   function listen(server: Server, target: string | { port: number; host: string }): Promise<string | null> {
+    if (stopped) return Promise.resolve('stopped');
     return new Promise((resolve) => {
       const onError = (error: NodeJS.ErrnoException) => resolve(error.code ?? 'listen_failed');
       server.once('error', onError);
       const ready = () => {
         server.off('error', onError);
+        // Quit came while this listener was starting: it must not outlive the app.
+        if (stopped) {
+          server.close();
+          resolve('stopped');
+          return;
+        }
         resolve(null);
       };
       if (typeof target === 'string') server.listen(target, ready);
@@ -194,6 +210,7 @@ export function createApiServer(deps: ApiServerDeps) {
       }
       await startSocket();
       await applyTcp(settings);
+      if (stopped) return;
       refusalTimer = setInterval(() => {
         const count = guard.takeRefusedCount();
         if (count > 0) logger.warn('api: failed authentications refused', { count });
@@ -211,6 +228,7 @@ export function createApiServer(deps: ApiServerDeps) {
     secret: () => secret,
     status,
     async close(): Promise<void> {
+      stopped = true;
       if (refusalTimer) clearInterval(refusalTimer);
       await Promise.all([closeServer(socket.server), closeServer(tcp?.server ?? null)]);
       if (socket.server && deps.platform !== 'win32') await rm(location.endpoint, { force: true });

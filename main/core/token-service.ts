@@ -196,6 +196,11 @@ export function createTokenService(options: TokenServiceOptions): TokenService {
   }
 
   async function setTeam(next: TeamPort | undefined): Promise<void> {
+    // A team that arrives after quitting began is closed, not joined.
+    if (closing) {
+      await next?.close();
+      return;
+    }
     detachTeam();
     const previous = team;
     team = next;

@@ -105,7 +105,18 @@ const ops: Record<string, (...args: any[]) => unknown> = {
     const heard = ipcMain.emit(channel, event);
     return { heard, returnValue: event.returnValue ?? null };
   },
-  handles: () => process.getActiveResourcesInfo(),
+  /** What keeps the process alive: each handle's kind, and for a server where it listens. */
+  handles: () =>
+    (
+      process as unknown as {
+        _getActiveHandles(): { constructor: { name: string }; address?(): unknown; fd?: number }[];
+      }
+    )
+      ._getActiveHandles()
+      .map((handle) => {
+        const address = typeof handle.address === 'function' ? handle.address() : undefined;
+        return `${handle.constructor.name}${address ? ` ${JSON.stringify(address)}` : ''}${handle.fd !== undefined ? ` fd ${handle.fd}` : ''}`;
+      }),
 };
 
 process.on('message', (message: Command) => {

@@ -126,7 +126,9 @@ export async function bootApp(options: BootOptions) {
       if (result !== 'hung') return result;
       const handles = await Promise.race([call('handles'), new Promise((r) => setTimeout(() => r('?'), 1000))]);
       child.kill('SIGKILL');
-      throw new Error(`the app did not exit on its own; still open: ${JSON.stringify(handles)}`);
+      throw new Error(
+        `the app did not exit on its own; still open: ${JSON.stringify(handles)}\n${output.join('').slice(-2000)}`,
+      );
     },
     kill: () => child.kill('SIGKILL'),
   };
