@@ -162,8 +162,9 @@ export function createApiServer(deps: ApiServerDeps) {
       logger.error('api socket failed', { problem });
       return;
     }
-    if (deps.platform !== 'win32') await chmod(endpoint, 0o600);
+    // Known before the next await, so that a close() arriving meanwhile closes it.
     socket = { server, problem: null };
+    if (deps.platform !== 'win32') await chmod(endpoint, 0o600).catch(() => undefined);
   }
 
   async function closeServer(server: Server | null): Promise<void> {

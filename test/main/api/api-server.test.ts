@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AUTH_FAILURE_BURST } from '../../../main/api/api-guard.ts';
@@ -305,6 +305,44 @@ describe('the TCP listener', () => {
       expect((await t.desktop.handlers['api:status']()).tcpUrl).toBeNull();
     } finally {
       await new Promise((resolve) => squatter.close(resolve));
+    }
+  });
+});
+
+describe('quitting while it starts', () => {
+  it('leaves no listener behind, however the quit and the start interleave', async () => {
+    const { createApiServer } = await import('../../../main/api/api-server.ts');
+    const { apiLocation } = await import('../../../main/contract/local-api.ts');
+    const { join } = await import('node:path');
+    const { connect } = await import('node:net');
+    for (let ticks = 0; ticks < 12; ticks++) {
+      const location = apiLocation(join(t.fx.temp.dir, `race-${ticks}`), process.platform);
+      const api = createApiServer({
+        service: t.fx.service,
+        handOut: async () => undefined,
+        version: '0.1.0',
+        now: Date.now,
+        location,
+        platform: process.platform,
+        cliPath: null,
+        logger: { info() {}, warn() {}, error() {} },
+      });
+      const starting = api.start({ apiTcpEnabled: false, apiTcpPort: 47_615 });
+      // The narrowest window: the socket exists, its permissions are still being set.
+      if (ticks === 0) {
+        while (!existsSync(location.endpoint)) await new Promise((resolve) => setImmediate(resolve));
+      }
+      for (let i = 0; i < ticks; i++) await new Promise((resolve) => setImmediate(resolve));
+      await Promise.all([api.close(), starting]);
+      const reached = await new Promise<boolean>((resolve) => {
+        const socket = connect(location.endpoint);
+        socket.once('connect', () => {
+          socket.destroy();
+          resolve(true);
+        });
+        socket.once('error', () => resolve(false));
+      });
+      expect(reached, `quit after ${ticks} turns`).toBe(false);
     }
   });
 });
