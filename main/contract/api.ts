@@ -18,6 +18,7 @@ export const API_METHODS = {
   testCredentials: 'profiles:test',
   copy: 'token:copy',
   reveal: 'token:reveal',
+  inspect: 'token:inspect',
   getSettings: 'settings:get',
   setSettings: 'settings:set',
   getEnvironment: 'app:environment',

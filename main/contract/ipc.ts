@@ -81,6 +81,17 @@ export const teamInfoSchema = z.object({
 /** Team mode as Settings shows it; never the team key or the password. */
 export type TeamInfo = z.infer<typeof teamInfoSchema>;
 
+export const inspectionSchema = z.union([
+  z.object({
+    kind: z.literal('jwt'),
+    header: z.record(z.string(), z.unknown()),
+    claims: z.record(z.string(), z.unknown()),
+  }),
+  z.object({ kind: z.literal('opaque'), length: z.number() }),
+]);
+/** What a token says of itself (a JWT's header and claims), decoded in main; never the token. */
+export type Inspection = z.infer<typeof inspectionSchema>;
+
 export const INVOKE = {
   'profiles:list': { args: z.tuple([]), result: z.array(profileViewSchema) },
   'profiles:add': { args: z.tuple([profileInputSchema]), result: profileViewSchema },
@@ -97,6 +108,8 @@ export const INVOKE = {
     /** Seconds until the clipboard is cleared, or 0 when it is not. */
     result: z.object({ clearsInSeconds: z.number() }),
   },
+  /** The current token's header and claims when it is a JWT, decoded locally and sent nowhere. */
+  'token:inspect': { args: z.tuple([id]), result: inspectionSchema },
   'token:reveal': {
     args: z.tuple([id]),
     /** The window hides the token again after `hideAfterMs`. */

@@ -1,6 +1,15 @@
 import type { createClipboardGuard } from '../clipboard/clipboard-guard.ts';
 import { formatToken } from '../clipboard/copy-formats.ts';
-import type { ApiStatus, AppEnvironment, CopyResult, InvokeHandlers, RevealResult, TokenUse } from '../contract/ipc.ts';
+import type {
+  ApiStatus,
+  AppEnvironment,
+  CopyResult,
+  Inspection,
+  InvokeHandlers,
+  RevealResult,
+  TokenUse,
+} from '../contract/ipc.ts';
+import { decodeJwt } from '../contract/jwt.ts';
 import type { Settings } from '../contract/settings.ts';
 import { type CopyFormat, copyFormatsFor } from '../contract/vocabulary.ts';
 import { isProviderId, type TokenService, UnknownProfileError } from '../core/index.ts';
@@ -75,6 +84,13 @@ export function createCommands(deps: CommandDeps) {
     return { clearsInSeconds: seconds };
   }
 
+  /** A JWT's header and claims, decoded here; the token itself stays in main. */
+  async function inspect(id: string): Promise<Inspection> {
+    const token = await tokenFor(id, 'window');
+    const decoded = decodeJwt(token);
+    return decoded ? { kind: 'jwt', ...decoded } : { kind: 'opaque', length: token.length };
+  }
+
   async function reveal(id: string): Promise<RevealResult> {
     return { token: await tokenFor(id, 'window'), hideAfterMs: REVEAL_MS };
   }
@@ -104,6 +120,7 @@ export function createCommands(deps: CommandDeps) {
     'profiles:test': (input) => service.testCredentials(input),
     'token:copy': (id, format) => copy(id, format, 'window'),
     'token:reveal': reveal,
+    'token:inspect': inspect,
     'settings:get': () => deps.settings.get(),
     'settings:set': setSettings,
     'app:environment': () => deps.environment(),

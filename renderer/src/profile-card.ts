@@ -6,6 +6,7 @@ import type { ProfileView } from '../../main/contract/views.ts';
 import { type CopyFormat, copyFormatsFor } from '../../main/contract/vocabulary.ts';
 import { api, failureText, unwrap } from './api.ts';
 import './recent-uses.ts';
+import './token-inspector.ts';
 import { BADGE_GLYPH, badgeOf, problemOf } from './view-model.ts';
 
 /** Asks the app to show a short message in its live region. */
@@ -21,6 +22,7 @@ export class ProfileCard extends LitElement {
     platform: { attribute: false },
     entry: { attribute: false },
     revealed: { state: true },
+    inspecting: { state: true },
   };
   declare view: ProfileView;
   declare tr: Translator;
@@ -29,6 +31,7 @@ export class ProfileCard extends LitElement {
   /** The provider's catalogue entry: what the card may offer (a forced refresh...). */
   declare entry: ProviderCatalogueEntry | undefined;
   declare revealed: string | undefined;
+  declare inspecting: boolean;
   private hideTimer: ReturnType<typeof setTimeout> | undefined;
 
   protected override createRenderRoot() {
@@ -125,6 +128,7 @@ export class ProfileCard extends LitElement {
             : nothing
         }
         ${this.revealed !== undefined ? html`<p class="revealed"><code>${this.revealed}</code></p>` : nothing}
+        ${this.inspecting ? html`<tt-token-inspector .profileId=${view.id} .tr=${tr}></tt-token-inspector>` : nothing}
         <div class="actions">
           <div class="copy-group" role="group" aria-label=${tr.t('ui.copy')}>
             <span class="group-label" aria-hidden="true">${tr.t('ui.copy')}</span>
@@ -141,6 +145,10 @@ export class ProfileCard extends LitElement {
             <button type="button" class="secondary" ?disabled=${!canUseToken} aria-pressed=${this.revealed !== undefined ? 'true' : 'false'} @click=${() => this.reveal()}>
               ${this.revealed !== undefined ? tr.t('ui.hide') : tr.t('ui.reveal')}
             </button>
+            <button type="button" class="secondary" ?disabled=${!canUseToken} aria-pressed=${this.inspecting ? 'true' : 'false'}
+              @click=${() => {
+                this.inspecting = !this.inspecting;
+              }}>${tr.t('ui.inspect')}</button>
             ${
               canForce
                 ? html`<button type="button" class="secondary" ?disabled=${view.refreshing || !canUseToken} @click=${() => this.ask('force')}>${tr.t('ui.force_refresh')}</button>`

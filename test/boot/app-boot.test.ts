@@ -194,6 +194,8 @@ describe('the built app, booted headless', () => {
     expect(await value(app.api('testCredentials', input))).toEqual({ ok: true, expiresInMs: 30 * DAY });
     const revealed = await value<{ token: string }>(app.api('reveal', ernie.id));
     expect(revealed.token).toBe(storedTokens(options.userData).get('ERNIE dev'));
+    // Baidu's tokens are opaque: the inspector says so, and never returns the token.
+    expect(await value(app.api('inspect', ernie.id))).toEqual({ kind: 'opaque', length: revealed.token.length });
 
     await value(app.api('updateProfile', ernie.id, { name: 'ERNIE prod' }));
     await app.until((s) => expect(labels(s)[0]).toMatch(/^ERNIE prod — Valid/));

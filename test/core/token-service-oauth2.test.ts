@@ -60,6 +60,18 @@ describe('generic OAuth 2.0 client credentials, end to end', () => {
     expect(fx.server.requests).toHaveLength(1);
   });
 
+  it('takes the lifetime from a JWT’s exp when the server does not say it, before any configured guess', async () => {
+    fx = await createEngineFixture({ oauthOmitExpiresIn: true, oauthJwt: true, oauthLifetimeSeconds: 1800 });
+    const { id } = await fx.service.addProfile(input(fx.server.oauthUrl, { lifetimeSeconds: 86_400 }));
+    const view = await fx.service.refresh(id);
+    // exp is whole seconds: the expiry is the token's own, not the profile's 24 h guess.
+    expect(view.expiresAt).toBe(Math.floor(fx.now() / 1000) * 1000 + 1_800_000);
+    expect(view.nextRefreshAt).toBeDefined();
+    fx.advance(30 * 60_000);
+    await fx.service.checkDue();
+    expect(fx.server.requests).toHaveLength(2);
+  });
+
   it('rejects options the provider does not know', async () => {
     fx = await createEngineFixture();
     const error = await fx.service.addProfile(input(fx.server.oauthUrl, { auth: 'digest' })).catch((e: unknown) => e);

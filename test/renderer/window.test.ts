@@ -453,4 +453,37 @@ describe('the status window in Chromium', () => {
       await redis.stop();
     }
   });
+
+  it('shows what a JWT says of itself, decoded locally, and says an opaque token is opaque', async () => {
+    w = await chromium.open({ server: { oauthJwt: true } });
+    const { page } = w;
+    await addBaiduProfile(w);
+    await w.fx.service.addProfile({
+      name: 'Orders API',
+      provider: 'oauth2',
+      apiKey: API_KEY,
+      secretKey: SECRET_KEY,
+      tokenUrl: w.fx.server.oauthUrl,
+      options: { scope: 'orders.read' },
+    });
+    await expect.poll(() => badge(w, 'Orders API')).toContain('Valid');
+    await card(w, 'Orders API').getByRole('button', { name: 'Inspect' }).click();
+    const inspector = card(w, 'Orders API').locator('tt-token-inspector');
+    await expect.poll(() => inspector.textContent()).toContain('Issuer iss');
+    const text = await inspector.textContent();
+    expect(text).toContain('https://fake-idp.test');
+    expect(text).toContain('api://orders');
+    expect(text).toContain('orders.read');
+    expect(text).toContain('"alg":"HS256"');
+    expect(text).toContain('The signature is not checked');
+    expect(await page.content()).not.toContain(w.fx.server.issued.at(-1));
+    await card(w).getByRole('button', { name: 'Inspect' }).click();
+    await expect
+      .poll(() =>
+        card(w as WindowHarness)
+          .locator('tt-token-inspector')
+          .textContent(),
+      )
+      .toMatch(/^This token is opaque \(\d+ characters\)/);
+  });
 });

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { signBceRequest } from '../../main/core/providers/bce-signer.ts';
 
@@ -28,6 +28,8 @@ export interface ProtocolOptions {
   baiduSecretErrorStatus?: number;
   oauthLifetimeSeconds?: number;
   oauthOmitExpiresIn?: boolean;
+  /** Issue signed JWTs (HS256) carrying `exp`, `iat`, `iss`, `aud` and `scope`, as identity servers do. */
+  oauthJwt?: boolean;
   /** Lifetime of WeChat, Feishu and DingTalk tokens (their real one is 7200 s). */
   shortLifetimeSeconds?: number;
   /** How far the IAM server's clock is from ours, to provoke RequestExpired. */
@@ -123,6 +125,22 @@ export function createProtocols(options: ProtocolOptions, ledger: TokenLedger) {
     });
   }
 
+  /** A signed JWT whose `exp` is the token's real expiry (seconds, as RFC 7519's NumericDate). */
+  function jwt(client: string, scope: string | undefined, lifetime: number): string {
+    const part = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+    const iat = Math.floor(now() / 1000);
+    const body = `${part({ alg: 'HS256', typ: 'JWT', kid: 'fake-1' })}.${part({
+      iss: 'https://fake-idp.test',
+      sub: client,
+      aud: 'api://orders',
+      scope: scope ?? 'orders.read',
+      iat,
+      exp: iat + lifetime,
+      jti: randomBytes(6).toString('hex'),
+    })}`;
+    return `${body}.${createHmac('sha256', 'fake-signing-key').update(body).digest('base64url')}`;
+  }
+
   /** RFC 6749 §4.4 with client_secret_basic or client_secret_post, never both. */
   function oauth2(x: Exchange): Reply {
     if (x.method !== 'POST') return json(405, { error: 'invalid_request' });
@@ -142,7 +160,9 @@ export function createProtocols(options: ProtocolOptions, ledger: TokenLedger) {
     if (x.params.grant_type !== 'client_credentials') return json(400, { error: 'unsupported_grant_type' });
     if (x.params.scope === 'forbidden') return json(400, { error: 'invalid_scope' });
     const lifetime = options.oauthLifetimeSeconds ?? 3600;
-    const { token } = ledger.issue(`oauth2:${id}`, `oauth-${randomBytes(24).toString('base64url')}`, lifetime);
+    const opaque = `oauth-${randomBytes(24).toString('base64url')}`;
+    const made = options.oauthJwt ? jwt(id, x.params.scope, lifetime) : opaque;
+    const { token } = ledger.issue(`oauth2:${id}`, made, lifetime);
     const answer: Record<string, unknown> = { access_token: token, token_type: 'Bearer', scope: x.params.scope };
     if (!options.oauthOmitExpiresIn) answer.expires_in = lifetime;
     return json(200, answer);

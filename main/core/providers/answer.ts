@@ -1,3 +1,4 @@
+import { jwtExpiry } from '../../contract/jwt.ts';
 import { type Failure, failure, scrubProviderText } from '../errors.ts';
 import type { HttpResponse } from '../http-client.ts';
 import type { ErrorCode, ErrorMessageKey } from '../types.ts';
@@ -147,8 +148,13 @@ export function interpretAnswer(response: HttpResponse, credentials: Credentials
   const body = response.json;
   const success = body && shape.success(body);
   if (success) {
-    const lifetime = readLifetimeSeconds(success.lifetime) ?? shape.fallbackLifetimeSeconds;
-    return grantFrom(success.token, lifetime, success.expiresAt);
+    const announced = readLifetimeSeconds(success.lifetime);
+    // No lifetime said: a JWT carries its own expiry (`exp`), truer than a configured guess.
+    const fromJwt =
+      announced === undefined && success.expiresAt === undefined && typeof success.token === 'string'
+        ? jwtExpiry(success.token)
+        : undefined;
+    return grantFrom(success.token, announced ?? shape.fallbackLifetimeSeconds, success.expiresAt ?? fromJwt);
   }
   const error = body && shape.error(body);
   if (!body || !error) return { ok: false, failure: unrecognisedResponse(response) };

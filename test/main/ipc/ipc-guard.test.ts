@@ -37,6 +37,7 @@ const ANSWERS: Record<InvokeChannel, unknown> = {
   'profiles:test': { ok: true },
   'token:copy': { clearsInSeconds: 60 },
   'token:reveal': { token: 't', hideAfterMs: 10_000 },
+  'token:inspect': { kind: 'opaque', length: 12 },
   'settings:get': DEFAULT_SETTINGS,
   'settings:set': DEFAULT_SETTINGS,
   'app:environment': {
