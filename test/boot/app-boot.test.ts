@@ -1,19 +1,14 @@
 import { createDecipheriv, createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { INVOKE_CHANNELS } from '../../main/contract/ipc.ts';
 import type { ProfileView } from '../../main/contract/views.ts';
 import { ROOT } from '../support/browser-harness.ts';
 import { API_KEY, SECRET_KEY } from '../support/engine-fixture.ts';
 import type { FakeTokenServer } from '../support/fake-token-server.ts';
-import {
-  answerOf,
-  type BootedApp,
-  type BootOptions,
-  bootApp,
-  createBootBed,
-} from '../support/headless/boot-harness.ts';
+import { useBootBed } from '../support/headless/boot-bed.ts';
+import { answerOf, type BootedApp, type BootOptions, bootApp, testProfile } from '../support/headless/boot-harness.ts';
 import type { StandInState } from '../support/headless/stand-in-inspect.ts';
 
 /**
@@ -26,17 +21,18 @@ import type { StandInState } from '../support/headless/stand-in-inspect.ts';
 
 const DAY = 24 * 3600_000;
 const SEED = 'boot-test-keychain';
-let bed: Awaited<ReturnType<typeof createBootBed>>;
 let dir: string;
 let server: FakeTokenServer;
 let options: BootOptions;
 let app: BootedApp;
 
-beforeAll(async () => {
-  bed = await createBootBed('tokentray-boot-');
-  ({ dir, server, options } = bed);
-});
-afterAll(() => bed?.dispose(app));
+useBootBed(
+  'tokentray-boot-',
+  (bed) => {
+    ({ dir, server, options } = bed);
+  },
+  () => app,
+);
 
 const labels = (state: StandInState) => state.tray?.menu.map((item) => item.label) ?? [];
 const requests = () => server.requests.length;
@@ -135,15 +131,7 @@ describe('the built app, booted headless', () => {
   });
 
   it('adds a profile through the preload API and copies its token from the tray in each form', async () => {
-    const added = await value<ProfileView>(
-      app.api('addProfile', {
-        name: 'ERNIE dev',
-        provider: 'baidu',
-        apiKey: API_KEY,
-        secretKey: SECRET_KEY,
-        tokenUrl: server.baiduUrl,
-      }),
-    );
+    const added = await value<ProfileView>(app.api('addProfile', testProfile('ERNIE dev', 'baidu', server.baiduUrl)));
     expect(added.name).toBe('ERNIE dev');
     await app.until((s) => expect(labels(s)[0]).toMatch(/^ERNIE dev: Valid, expires in (30d|29d 23h)$/));
     expect(labels(await app.state()).slice(1, 5)).toEqual([
@@ -172,15 +160,7 @@ describe('the built app, booted headless', () => {
   });
 
   it('copies a bearer provider’s token as its Authorization header', async () => {
-    await value(
-      app.api('addProfile', {
-        name: 'gateway',
-        provider: 'oauth2',
-        apiKey: API_KEY,
-        secretKey: SECRET_KEY,
-        tokenUrl: server.oauthUrl,
-      }),
-    );
+    await value(app.api('addProfile', testProfile('gateway', 'oauth2', server.oauthUrl)));
     await app.until((s) => expect(labels(s)[1]).toMatch(/^gateway — Valid/));
     await app.tray('gateway', 'Copy as Authorization header');
     const token = server.issued.at(-1);
@@ -219,13 +199,7 @@ describe('the built app, booted headless', () => {
     });
 
     const wechat = await value<ProfileView>(
-      app.api('addProfile', {
-        name: 'mini program',
-        provider: 'wechat',
-        apiKey: API_KEY,
-        secretKey: SECRET_KEY,
-        tokenUrl: server.wechatStableUrl,
-      }),
+      app.api('addProfile', testProfile('mini program', 'wechat', server.wechatStableUrl)),
     );
     await app.until((s) => expect(labels(s)[2]).toMatch(/^mini program — Valid/));
     await value(app.api('refresh', wechat.id, { force: true }));

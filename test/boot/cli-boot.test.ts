@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { ApiStatus, TokenUse } from '../../main/contract/ipc.ts';
 import { apiLocation, EXIT } from '../../main/contract/local-api.ts';
 import type { ProfileView } from '../../main/contract/views.ts';
@@ -9,13 +9,8 @@ import { ROOT } from '../support/browser-harness.ts';
 import { API_KEY, SECRET_KEY } from '../support/engine-fixture.ts';
 import type { FakeTokenServer } from '../support/fake-token-server.ts';
 import { freePort } from '../support/free-port.ts';
-import {
-  answerOf,
-  type BootedApp,
-  type BootOptions,
-  bootApp,
-  createBootBed,
-} from '../support/headless/boot-harness.ts';
+import { useBootBed } from '../support/headless/boot-bed.ts';
+import { answerOf, type BootedApp, type BootOptions, bootApp, testProfile } from '../support/headless/boot-harness.ts';
 import { callLocalApi } from '../support/local-api.ts';
 
 /**
@@ -25,20 +20,23 @@ import { callLocalApi } from '../support/local-api.ts';
  */
 
 const CLI = join(ROOT, 'dist/cli/tokentray.mjs');
-let bed: Awaited<ReturnType<typeof createBootBed>>;
 let dir: string;
 let server: FakeTokenServer;
 let options: BootOptions;
 let app: BootedApp;
 
+useBootBed(
+  'tokentray-cli-',
+  (bed) => {
+    ({ dir, server, options } = bed);
+  },
+  () => app,
+);
 beforeAll(async () => {
-  bed = await createBootBed('tokentray-cli-');
-  ({ dir, server, options } = bed);
   app = await bootApp(options);
   // First run: the window opens by itself; its preload API is how the user adds a profile.
   await app.until((s) => expect(s.windows[0]?.exposed).toEqual(['tokentray']));
 });
-afterAll(() => bed?.dispose(app));
 
 const location = () => apiLocation(options.userData, process.platform);
 
@@ -67,15 +65,7 @@ const value = answerOf;
 
 describe('tokentray against the built app', () => {
   it('prints exactly the token Copy token puts on the clipboard', async () => {
-    await value(
-      app.api('addProfile', {
-        name: 'ERNIE dev',
-        provider: 'baidu',
-        apiKey: API_KEY,
-        secretKey: SECRET_KEY,
-        tokenUrl: server.baiduUrl,
-      }),
-    );
+    await value(app.api('addProfile', testProfile('ERNIE dev', 'baidu', server.baiduUrl)));
     await app.until((s) => expect(s.tray?.menu[0]?.label).toMatch(/^ERNIE dev: Valid/));
     await app.tray('Copy token');
     const copied = (await app.until((s) => expect(s.clipboard.text).not.toBe(''))).clipboard.text;

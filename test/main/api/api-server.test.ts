@@ -1,25 +1,25 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { AUTH_FAILURE_BURST } from '../../../main/api/api-guard.ts';
 import { createDesktopFixture, type DesktopFixture } from '../../support/desktop-fixture.ts';
 import { API_KEY, SECRET_KEY } from '../../support/engine-fixture.ts';
 import { freePort } from '../../support/free-port.ts';
 import { callLocalApi } from '../../support/local-api.ts';
+import { useStartedDesktop } from '../../support/started-desktop.ts';
 
 /**
  * The local token API, served by the real server module over the real engine (fake token server,
  * real store and cipher), as the desktop starts it, and called over its real socket.
  */
 let t: DesktopFixture;
-beforeEach(async () => {
-  t = await createDesktopFixture();
-  await t.desktop.start();
-});
-afterEach(async () => {
-  await t.fx.dispose();
-});
+useStartedDesktop(
+  (fixture) => {
+    t = fixture;
+  },
+  () => t,
+);
 
 const get = (path: string, headers: Record<string, string> = {}) =>
   callLocalApi(t.apiLocation, path, { secret: true, headers });

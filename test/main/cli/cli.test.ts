@@ -1,25 +1,25 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runCli } from '../../../main/cli/run.ts';
 import { runCommand } from '../../../main/cli/run-command.ts';
 import { EXIT } from '../../../main/contract/local-api.ts';
-import { createDesktopFixture, type DesktopFixture } from '../../support/desktop-fixture.ts';
+import type { DesktopFixture } from '../../support/desktop-fixture.ts';
 import { API_KEY, SECRET_KEY } from '../../support/engine-fixture.ts';
+import { useStartedDesktop } from '../../support/started-desktop.ts';
 
 /**
  * `tokentray` driven in-process against the real local API over the real engine. The built file
  * is run as a separate program by the boot test (test/boot/cli-boot.test.ts).
  */
 let t: DesktopFixture;
-beforeEach(async () => {
-  t = await createDesktopFixture();
-  await t.desktop.start();
-});
-afterEach(async () => {
-  await t.fx.dispose();
-});
+useStartedDesktop(
+  (fixture) => {
+    t = fixture;
+  },
+  () => t,
+);
 
 async function cli(args: string[], env: Record<string, string> = {}) {
   let stdout = '';

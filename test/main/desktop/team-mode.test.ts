@@ -1,11 +1,12 @@
 import { readFileSync } from 'node:fs';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DEFAULT_SETTINGS } from '../../../main/contract/settings.ts';
 import { createRedisTeam, createTokenService, parseTeamKey } from '../../../main/core/index.ts';
 import { trayTooltip } from '../../../main/tray/tray-status.ts';
 import { createAesGcmCipher } from '../../support/aes-gcm-cipher.ts';
-import { createDesktopFixture, type DesktopFixture } from '../../support/desktop-fixture.ts';
+import type { DesktopFixture } from '../../support/desktop-fixture.ts';
 import { startRedis, type TestRedis } from '../../support/redis-server.ts';
+import { useStartedDesktop } from '../../support/started-desktop.ts';
 import { createTempStore } from '../../support/temp-store.ts';
 
 /** Settings → Team on the desktop, against a real redis-server. */
@@ -17,12 +18,14 @@ beforeAll(async () => {
 afterAll(async () => {
   await redis?.stop();
 });
-beforeEach(async () => {
-  t = await createDesktopFixture({ service: { now: Date.now } });
-  await t.desktop.start();
-});
+useStartedDesktop(
+  (fixture) => {
+    t = fixture;
+  },
+  () => t,
+  { service: { now: Date.now } },
+);
 afterEach(async () => {
-  await t.fx.dispose();
   await redis.start();
 });
 

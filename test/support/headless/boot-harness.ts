@@ -167,3 +167,8 @@ export async function answerOf<T>(pending: Promise<{ ok: boolean; value?: T; err
   if (!result.ok) throw new Error(`the app refused: ${JSON.stringify(result.error)}`);
   return result.value as T;
 }
+
+/** A profile as the window's form sends it, with the keys the fake token server knows. */
+export function testProfile(name: string, provider: string, tokenUrl: string) {
+  return { name, provider, apiKey: API_KEY, secretKey: SECRET_KEY, tokenUrl };
+}
