@@ -8,17 +8,23 @@ let uses: Record<string, TokenUse[]> = {};
 const listeners = new Set<RecentUses>();
 let started = false;
 
-function start(): void {
-  if (started) return;
-  started = true;
-  const apply = (next: Record<string, TokenUse[]>) => {
-    uses = next;
-    for (const element of listeners) element.requestUpdate();
-  };
-  api().onTokenUsed(apply);
+function apply(next: Record<string, TokenUse[]>): void {
+  uses = next;
+  for (const element of listeners) element.requestUpdate();
+}
+
+/** Asks main for the current list (word of new uses comes at most once a second). */
+function reload(): void {
   void unwrap(api().tokenUses())
     .then(apply)
     .catch(() => undefined);
+}
+
+function start(): void {
+  if (started) return;
+  started = true;
+  api().onTokenUsed(apply);
+  reload();
 }
 
 /** Who a use was: the tray and this window by name, any other client as it named itself. */
@@ -53,7 +59,8 @@ export class RecentUses extends LitElement {
     const { tr } = this;
     const mine = uses[this.profileId] ?? [];
     const now = Date.now();
-    return html`<details class="uses">
+    // Opening the list shows it as it is now, not as of the last batched word.
+    return html`<details class="uses" @toggle=${(e: Event) => (e.target as HTMLDetailsElement).open && reload()}>
       <summary>${tr.t('ui.uses_title')}${mine.length > 0 ? ` (${mine.length})` : nothing}</summary>
       ${
         mine.length === 0

@@ -383,7 +383,7 @@ describe('the status window in Chromium', () => {
     const uses = card(w).locator('tt-recent-uses');
     await uses.getByText('Recent uses').click();
     await expect
-      .poll(() => uses.locator('li').allTextContents())
+      .poll(() => uses.locator('li').allTextContents(), { timeout: 5_000 })
       .toEqual([
         expect.stringMatching(/^tokentray-cli\/0\.1\.0 exec, \d+s ago$/),
         expect.stringMatching(/^this window, \d+s ago$/),
