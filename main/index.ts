@@ -4,6 +4,7 @@
  * itself is run by the headless boot test (test/boot/) under a stand-in `electron`.
  */
 import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { homedir, hostname, userInfo } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,6 +13,7 @@ import {
   BrowserWindow,
   ClipboardItem,
   clipboard,
+  dialog,
   ipcMain,
   Menu,
   Notification,
@@ -26,16 +28,25 @@ import Store from 'electron-store';
 import { createApiServer } from './api/api-server.ts';
 import { createClipboardGuard } from './clipboard/clipboard-guard.ts';
 import { apiLocation } from './contract/local-api.ts';
-import { createRedisTeam, createTokenService, openStoreSafely, startRefreshTick } from './core/index.ts';
+import {
+  createRedisTeam,
+  createTokenService,
+  openStoreSafely,
+  proxyUrlFromPac,
+  startRefreshTick,
+} from './core/index.ts';
 import { createDesktop } from './desktop/desktop.ts';
 import { readLaunchOptions } from './desktop/launch-options.ts';
+import { createNetworkTrust } from './desktop/network-trust.ts';
 import { createSettingsStore, defaultMarginMs } from './desktop/settings-store.ts';
 import { createTeamMode } from './desktop/team-mode.ts';
+import { createTransfer } from './desktop/transfer.ts';
 import { createIpcGuard, removeForeignListeners } from './ipc/ipc-guard.ts';
 import { configureLogFile, createDeferredLogger } from './logging/app-logger.ts';
 import { createRedactor } from './logging/log-redaction.ts';
 import { createNotifier } from './notifications/notifier.ts';
 import { createSafeStorageCipher, describeProtection } from './secrets/safe-storage-cipher.ts';
+import { writeFileDurably } from './system/durable-file.ts';
 import { createLoginItem, HIDDEN_ARG, loginLaunchTarget } from './system/login-item.ts';
 import { createTrayController } from './tray/tray.ts';
 import type { Health } from './tray/tray-status.ts';
@@ -112,11 +123,29 @@ async function main(): Promise<void> {
     platform: process.platform,
     weakAccepted: () => settings.get().allowWeakSecretStorage,
   });
+  const network = createNetworkTrust({
+    settings,
+    readFile: (path) => readFile(path, 'utf8'),
+    chooseFile: async () => {
+      const chosen = await dialog.showOpenDialog({
+        properties: ['openFile'],
+        filters: [{ name: 'PEM', extensions: ['pem', 'crt', 'cer'] }],
+      });
+      return chosen.canceled ? undefined : chosen.filePaths[0];
+    },
+    systemProxy: (url) => session.defaultSession.resolveProxy(url),
+    logger,
+  });
   const service = createTokenService({
     store: opened.store,
     cipher,
     logger,
-    http: { userAgent: `TokenTray/${app.getVersion()}` },
+    http: {
+      userAgent: `TokenTray/${app.getVersion()}`,
+      // Chromium's answer: system settings, PAC scripts and WPAD, as the browser would go.
+      resolveProxy: async (url) => proxyUrlFromPac(await session.defaultSession.resolveProxy(url)),
+      extraCertificates: network.certificates,
+    },
     defaultRefreshMarginMs: () => defaultMarginMs(settings.get()),
   });
   const firstRender = Promise.withResolvers<void>();
@@ -202,6 +231,29 @@ async function main(): Promise<void> {
         cliPath: bundledCli(),
         logger,
       }),
+    network,
+    transfer: createTransfer({
+      service,
+      chooseSaveFile: async (suggested) => {
+        const chosen = await dialog.showSaveDialog({
+          defaultPath: join(app.getPath('documents'), suggested),
+          filters: [{ name: 'TokenTray profiles', extensions: ['json'] }],
+        });
+        return chosen.canceled ? undefined : chosen.filePath;
+      },
+      chooseOpenFile: async () => {
+        const chosen = await dialog.showOpenDialog({
+          properties: ['openFile'],
+          filters: [{ name: 'TokenTray profiles', extensions: ['json'] }],
+        });
+        return chosen.canceled ? undefined : chosen.filePaths[0];
+      },
+      writeFile: writeFileDurably,
+      readFile: (path) => readFile(path, 'utf8'),
+      appName: `TokenTray ${app.getVersion()}`,
+      now: Date.now,
+      logger,
+    }),
     team: createTeamMode({
       store: opened.store,
       cipher,

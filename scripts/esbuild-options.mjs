@@ -22,7 +22,7 @@ function common(dev) {
 /**
  * conf's optional features TokenTray never uses, replaced by stand-ins that throw if ever
  * reached: schema validation (ajv) and migrations (semver); and the Redis client's optional
- * native hash (@node-rs/xxhash). See scripts/stubs/.
+ * native hash (@node-rs/xxhash); the proxy agent's optional Kerberos login. See scripts/stubs/.
  */
 const unusedConfFeatures = {
   name: 'unused-conf-features',
@@ -32,6 +32,8 @@ const unusedConfFeatures = {
     build.onResolve({ filter: /^semver$/ }, stub('unused-semver.mjs'));
     // The Redis client's optional native hash, needed only by a helper TokenTray never calls.
     build.onResolve({ filter: /^@node-rs\/xxhash$/ }, stub('unused-xxhash.mjs'));
+    // https-proxy-agent's optional Negotiate (Kerberos) proxy login, never switched on.
+    build.onResolve({ filter: /^kerberos$/ }, stub('unused-kerberos.mjs'));
   },
 };
 

@@ -30,6 +30,13 @@ export const API_METHODS = {
   setTeamSecrets: 'team:set-secrets',
   newTeamKey: 'team:new-key',
   revealTeamKey: 'team:reveal-key',
+  exportProfiles: 'profiles:export',
+  openImport: 'import:open',
+  unlockImport: 'import:unlock',
+  applyImport: 'import:apply',
+  networkInfo: 'network:info',
+  chooseCaFile: 'network:choose-ca',
+  clearCaFile: 'network:clear-ca',
 } as const satisfies Record<string, InvokeChannel>;
 
 /** Each subscription of the API and the event it listens to; every event has exactly one. */

@@ -1,6 +1,7 @@
 import * as z from 'zod/mini';
 import { catalogueEntrySchema } from './catalogue-schema.ts';
 import { settingsPatchSchema, settingsSchema } from './settings.ts';
+import { importChoiceSchema, importPreviewSchema } from './transfer.ts';
 import {
   credentialCheckSchema,
   profileInputSchema,
@@ -92,6 +93,33 @@ export const inspectionSchema = z.union([
 /** What a token says of itself (a JWT's header and claims), decoded in main; never the token. */
 export type Inspection = z.infer<typeof inspectionSchema>;
 
+export const networkInfoSchema = z.object({
+  /** The extra authorities file chosen in Settings; '' when none. */
+  caFile: z.string(),
+  /** The subjects of the certificates read from it. */
+  subjects: z.array(z.string()),
+  /** Why the file is not used (`ca_file_unreadable`, `ca_file_invalid`), or null. */
+  problem: z.nullable(z.string()),
+  /** What the system's proxy settings say for the first provider's endpoint (`DIRECT`, `PROXY host:port`). */
+  systemProxy: z.string(),
+});
+/** Settings → Network: certificates and proxy as the app sees them. */
+export type NetworkInfo = z.infer<typeof networkInfoSchema>;
+
+export const importResultSchema = z.object({
+  added: z.array(profileViewSchema),
+  failed: z.array(
+    z.object({
+      index: z.number(),
+      name: z.string(),
+      code: z.string(),
+      messageKey: z.optional(z.string()),
+      field: z.optional(z.string()),
+    }),
+  ),
+});
+export type ImportResult = z.infer<typeof importResultSchema>;
+
 export const INVOKE = {
   'profiles:list': { args: z.tuple([]), result: z.array(profileViewSchema) },
   'profiles:add': { args: z.tuple([profileInputSchema]), result: profileViewSchema },
@@ -140,6 +168,31 @@ export const INVOKE = {
   'team:new-key': { args: z.tuple([]), result: z.object({ teamKey: z.string() }) },
   /** The stored team key, shown on request so it can be given to another member. */
   'team:reveal-key': { args: z.tuple([]), result: z.object({ teamKey: z.string() }) },
+  /** Exports profiles to a file chosen in a save dialog; with a passphrase, their keys too (sealed). */
+  'profiles:export': {
+    args: z.tuple([
+      z.array(id).check(z.minLength(1), z.maxLength(10_000)),
+      z.strictObject({ passphrase: z.optional(z.string().check(z.maxLength(1000))) }),
+    ]),
+    /** `path` is null when the user cancelled the dialog. */
+    result: z.object({ path: z.nullable(z.string()), count: z.number() }),
+  },
+  /** Asks for an export file and previews it (null when cancelled); malformed and newer files are refused. */
+  'import:open': { args: z.tuple([]), result: z.nullable(importPreviewSchema) },
+  /** Opens the keys an export file carries with its passphrase. */
+  'import:unlock': {
+    args: z.tuple([id, z.string().check(z.maxLength(1000))]),
+    result: importPreviewSchema,
+  },
+  /** Adds the chosen profiles under the chosen names; never replaces one. */
+  'import:apply': {
+    args: z.tuple([id, z.array(importChoiceSchema).check(z.maxLength(10_000))]),
+    result: importResultSchema,
+  },
+  'network:info': { args: z.tuple([]), result: networkInfoSchema },
+  /** Asks for a PEM file of extra certificate authorities; refuses one without certificates. */
+  'network:choose-ca': { args: z.tuple([]), result: networkInfoSchema },
+  'network:clear-ca': { args: z.tuple([]), result: networkInfoSchema },
 } as const;
 
 export type InvokeChannel = keyof typeof INVOKE;

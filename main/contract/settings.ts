@@ -19,6 +19,8 @@ export const settingsSchema = z.object({
   apiTcpEnabled: z.boolean(),
   /** Its port there. */
   apiTcpPort: int(1024, 65_535),
+  /** A PEM file of extra certificate authorities token requests trust (a company's proxy CA); '' = none. */
+  extraCaFile: z.string().check(z.maxLength(4096)),
   /** Team mode: shared profiles' tokens live in the team's Redis (secrets are stored apart, sealed). */
   team: z.object({
     enabled: z.boolean(),
@@ -46,6 +48,7 @@ export const DEFAULT_SETTINGS: Settings = {
   allowWeakSecretStorage: false,
   apiTcpEnabled: false,
   apiTcpPort: 47_615,
+  extraCaFile: '',
   team: {
     enabled: false,
     url: '',

@@ -19,6 +19,7 @@ export const ERROR_CODES = [
   'credentials_unreadable',
   'team_unavailable',
   'team_no_token',
+  'proxy_error',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
@@ -78,6 +79,8 @@ export const profileViewSchema = z.object({
   shared: maybe(z.boolean()),
   /** Who fetched the shared token the profile holds, and its generation in the team store. */
   team: maybe(z.object({ refreshedBy: z.string(), generation: z.number() })),
+  /** `direct`, or the proxy URL without its password; absent follows the system's proxy settings. */
+  proxy: maybe(z.string()),
 });
 /** What tray, window and notifications see of a profile: never a secret, full key or token. */
 export type ProfileView = z.infer<typeof profileViewSchema>;
@@ -95,6 +98,11 @@ export const profileInputSchema = z.strictObject({
   cron: maybe(text(200)),
   /** Share the token with the team (team mode). */
   shared: maybe(z.boolean()),
+  /**
+   * `system` (or absent), `direct`, or a proxy URL (`http://user:password@host:port`, `socks5://...`).
+   * A password in it is kept in the keychain; a URL without one keeps the stored password.
+   */
+  proxy: maybe(text(2048)),
 });
 /** A new profile as the user typed it; the engine checks its meaning and names a wrong field. */
 export type ProfileInput = z.infer<typeof profileInputSchema>;

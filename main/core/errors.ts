@@ -15,6 +15,7 @@ export const RETRYABLE: Record<ErrorCode, boolean> = {
   credentials_unreadable: false,
   team_unavailable: true,
   team_no_token: true,
+  proxy_error: true,
 };
 
 export interface ErrorDetails {

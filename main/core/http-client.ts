@@ -1,5 +1,7 @@
+import type { Agent as HttpsAgent } from 'node:https';
 import type { OptionsInit, Response } from 'got';
 import { type ErrorDetails, type Failure, failure } from './errors.ts';
+import type { ProxyChoice, ProxyResolver } from './proxy-route.ts';
 
 /** One token request, already shaped by a provider. */
 export interface HttpRequest {
@@ -10,6 +12,8 @@ export interface HttpRequest {
   form?: Record<string, string>;
   /** Sent as application/json. */
   json?: unknown;
+  /** The profile's proxy choice; absent follows the system (or the environment without Electron). */
+  proxy?: ProxyChoice;
 }
 
 export interface HttpResponse {
@@ -29,6 +33,10 @@ export interface HttpClientOptions {
   timeoutMs?: number;
   maxResponseBytes?: number;
   userAgent?: string;
+  /** Where requests go by default: Electron's session in the app; HTTPS_PROXY/NO_PROXY without it. */
+  resolveProxy?: ProxyResolver;
+  /** Authorities trusted beyond Node's and the operating system's (PEM), read on every request. */
+  extraCertificates?: () => readonly string[];
 }
 
 export const DEFAULT_TIMEOUT_MS = 15_000;
@@ -44,11 +52,11 @@ const TLS_CODES = new Set([
   'ERR_TLS_CERT_ALTNAME_INVALID',
 ]);
 
-/** got, loaded on the first request: nothing at start-up needs HTTP before the tray is up. */
-let gotModule: Promise<typeof import('got')> | undefined;
-const loadGot = () => {
-  gotModule ??= import('got');
-  return gotModule;
+/** got and the proxy/TLS plumbing, loaded on the first request: start-up needs no HTTP. */
+let transport: Promise<[typeof import('got'), typeof import('./network.ts')]> | undefined;
+const loadTransport = () => {
+  transport ??= Promise.all([import('got'), import('./network.ts')]);
+  return transport;
 };
 
 /**
@@ -80,8 +88,18 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpSend {
     if (request.form) init.form = request.form;
     if (request.json !== undefined) init.json = request.json;
 
+    /** The proxy used, and its answer to CONNECT: a failure before or at it is the proxy's. */
+    let proxyUrl: string | undefined;
+    let connectStatus: number | undefined;
     try {
-      const { default: got } = await loadGot();
+      const [{ default: got }, network] = await loadTransport();
+      const resolve = options.resolveProxy ?? network.environmentResolver;
+      proxyUrl = await network.routeFor(request.url, request.proxy, resolve);
+      const context = network.trustContext(options.extraCertificates?.() ?? []);
+      const agent = await network.agentFor(proxyUrl, context, (status) => {
+        connectStatus = status;
+      });
+      init.agent = { https: agent as HttpsAgent, ...(proxyUrl ? { http: agent } : {}) };
       const pending = got(request.url, init);
       pending.on('downloadProgress', (progress) => {
         if (progress.transferred > maxBytes || (progress.total ?? 0) > maxBytes) {
@@ -90,6 +108,7 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpSend {
         }
       });
       const response = (await pending) as Response<string>;
+      if (connectStatus !== undefined && connectStatus !== 200) return proxyOutcome(connectStatus);
       const body = String(response.body);
       if (Buffer.byteLength(body) > maxBytes) return tooLargeOutcome();
       return {
@@ -98,10 +117,28 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpSend {
       };
     } catch (error) {
       if (tooLarge) return tooLargeOutcome();
+      if (proxyUrl !== undefined && connectStatus === undefined && !isTimeout(error))
+        return proxyOutcome(undefined, error);
       return { ok: false, failure: transportFailure(error) };
     }
   };
 }
+
+/**
+ * The proxy, not the token server, failed: it could not be reached (no status), wants a password
+ * (407), or refused to connect onwards (another status).
+ */
+function proxyOutcome(status: number | undefined, error?: unknown): HttpOutcome {
+  const details: ErrorDetails = {
+    messageKey: status === undefined ? 'proxy_unreachable' : status === 407 ? 'proxy_auth' : 'proxy_error',
+  };
+  if (status !== undefined) details.httpStatus = status;
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code === 'string') details.providerCode = code;
+  return { ok: false, failure: failure('proxy_error', details) };
+}
+
+const isTimeout = (error: unknown) => (error as { code?: unknown } | null)?.code === 'ETIMEDOUT';
 
 function tooLargeOutcome(): HttpOutcome {
   return {

@@ -2,10 +2,13 @@
  * The engine's public entry: what the desktop shell, the CLI, the server and outside checks build
  * on. Nothing below main/core imports Electron, a shell module or the window (the linter enforces it).
  */
+
+export { readAuthorities } from './authorities.ts';
 export { ProfileInputError, UnknownProfileError } from './errors.ts';
 export { createHttpClient, type HttpClientOptions, type HttpSend } from './http-client.ts';
 export { providerFacts } from './providers/facts.ts';
 export { CATALOGUE, isProviderId, PROVIDER_IDS, PROVIDERS } from './providers/index.ts';
+export { environmentResolver, type ProxyChoice, type ProxyResolver, proxyUrlFromPac } from './proxy-route.ts';
 export { type RefreshTick, startRefreshTick } from './refresh-tick.ts';
 export { type OpenedStore, openStoreSafely } from './store-file.ts';
 export { StoreWriteError } from './store-writer.ts';
@@ -21,6 +24,7 @@ export type {
   TokenService,
   TokenServiceOptions,
 } from './token-service-api.ts';
+export { openKeys, previewEntries, readExportFile, TransferError } from './transfer.ts';
 
 /** Team mode on Redis; loads the Redis client only when a team is configured. */
 export async function createRedisTeam(options: import('./team/redis-team.ts').RedisTeamOptions) {

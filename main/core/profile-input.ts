@@ -18,6 +18,8 @@ export interface CleanProfileSettings {
   refreshMarginMs?: number;
   cron?: string;
   shared?: boolean;
+  /** `direct` or a proxy URL without its password. */
+  proxy?: string;
 }
 
 /**
@@ -37,6 +39,39 @@ export function cleanKey(field: 'apiKey' | 'secretKey', value: unknown, provider
   const spacesAllowed = PROVIDERS[provider].catalogue.keysMayContainSpaces;
   if (spacesAllowed ? /[^\S ]/u.test(key) : /\s/u.test(key)) throw new ProfileInputError(field, 'key_spaces');
   return key;
+}
+
+/** Proxy URL schemes the engine can route through (HTTP CONNECT or SOCKS). */
+export const PROXY_PROTOCOLS = ['http:', 'https:', 'socks:', 'socks4:', 'socks4a:', 'socks5:', 'socks5h:'] as const;
+
+/**
+ * A profile's proxy as typed: `system` or nothing (follow the system), `direct`, or a proxy URL
+ * whose password is split off to be sealed. Anything else names the field.
+ */
+export function cleanProxy(value: unknown): { proxy?: string; password?: string } {
+  const text = typeof value === 'string' ? value.trim() : '';
+  if (text === '' || text.toLowerCase() === 'system') return {};
+  if (text.toLowerCase() === 'direct') return { proxy: 'direct' };
+  const url = URL.canParse(text) ? new URL(text) : undefined;
+  const protocols: readonly string[] = PROXY_PROTOCOLS;
+  if (!url || !protocols.includes(url.protocol) || url.hostname === '' || /[\p{Cc}\s]/u.test(text)) {
+    throw new ProfileInputError('proxy', 'proxy_invalid');
+  }
+  if ((url.pathname !== '/' && url.pathname !== '') || url.search !== '' || url.hash !== '') {
+    throw new ProfileInputError('proxy', 'proxy_invalid');
+  }
+  const password = url.password === '' ? undefined : decodeURIComponent(url.password);
+  url.password = '';
+  const proxy = `${url.protocol}//${url.username === '' ? '' : `${url.username}@`}${url.host}`;
+  return password === undefined ? { proxy } : { proxy, password };
+}
+
+/** The proxy URL to connect with: the stored one and its password, put back together. */
+export function proxyWithPassword(proxy: string, password: string | undefined): string {
+  if (proxy === 'direct' || password === undefined) return proxy;
+  const url = new URL(proxy);
+  url.password = encodeURIComponent(password);
+  return `${url.protocol}//${url.username}:${url.password}@${url.host}`;
 }
 
 /** Characters a name must not hold: controls, line breaks, and bidi overrides that disguise it. */
@@ -83,6 +118,8 @@ export function cleanSettings(
     if (problem) throw new ProfileInputError('cron', problem);
     settings.cron = cron;
   }
+  const proxy = cleanProxy(input.proxy).proxy;
+  if (proxy !== undefined) settings.proxy = proxy;
   if (input.shared === true) {
     // Members would take turns revoking each other's token (WeChat's classic endpoint).
     if (providerFacts(provider, settings.options).revokesOthers) {

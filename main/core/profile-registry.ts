@@ -2,10 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { sendsKeysElsewhere } from '../contract/catalogue.ts';
 import { loadCronParser } from './cron-schedule.ts';
 import { ProfileInputError, UnknownProfileError } from './errors.ts';
-import { apiKeyHint, cleanKey, cleanSettings } from './profile-input.ts';
+import { apiKeyHint, cleanKey, cleanProxy, cleanSettings } from './profile-input.ts';
 import type { StoredProfile } from './profile-store.ts';
 import { effectiveOptions } from './providers/facts.ts';
-import { PROVIDERS } from './providers/index.ts';
+import { type Credentials, PROVIDERS } from './providers/index.ts';
 import type { SecretBox } from './secret-box.ts';
 import type { StoreWriter } from './store-writer.ts';
 import type { Logger, ProfileInput, ProfilePatch } from './types.ts';
@@ -52,6 +52,23 @@ export function createProfileRegistry(deps: RegistryDeps) {
     return cleanSettings(input, deps.now());
   }
 
+  /** Keys with the proxy's password added (sealed) or left out. */
+  async function sealProxyPassword(sealed: StoredProfile['secrets'], password: string | undefined) {
+    const { proxyPassword: _old, ...keys } = sealed;
+    return password === undefined ? keys : { ...keys, proxyPassword: await secrets.seal(password) };
+  }
+
+  /**
+   * The sealed proxy password after an edit: a new one typed, or the stored one while the proxy
+   * stays the same host and user (the form shows the URL without it); otherwise none.
+   */
+  async function proxyPasswordAfter(record: StoredProfile, patch: ProfilePatch, proxy: string | undefined) {
+    if (!('proxy' in patch)) return record.secrets.proxyPassword;
+    const typed = cleanProxy(patch.proxy).password;
+    if (typed !== undefined) return secrets.seal(typed);
+    return proxy !== undefined && proxy === record.proxy ? record.secrets.proxyPassword : undefined;
+  }
+
   async function add(input: ProfileInput): Promise<StoredProfile> {
     const settings = await settingsOf(input);
     const apiKey = cleanKey('apiKey', input.apiKey, settings.provider);
@@ -61,7 +78,7 @@ export function createProfileRegistry(deps: RegistryDeps) {
       ...settings,
       apiKeyHint: apiKeyHint(apiKey),
       createdAt: deps.now(),
-      secrets: await secrets.sealKeys(apiKey, secretKey),
+      secrets: await sealProxyPassword(await secrets.sealKeys(apiKey, secretKey), cleanProxy(input.proxy).password),
       needsCredentials: false,
       consecutiveFailures: 0,
     };
@@ -93,9 +110,10 @@ export function createProfileRegistry(deps: RegistryDeps) {
     if (newDestination && (apiKey === undefined || secretKey === undefined)) {
       throw new ProfileInputError(apiKey === undefined ? 'apiKey' : 'secretKey', 'keys_required_new_destination');
     }
-    const [encApiKey, encSecretKey] = await Promise.all([
+    const [encApiKey, encSecretKey, encProxyPassword] = await Promise.all([
       apiKey === undefined ? record.secrets.apiKey : secrets.seal(apiKey),
       secretKey === undefined ? record.secrets.secretKey : secrets.seal(secretKey),
+      proxyPasswordAfter(record, patch, settings.proxy),
     ]);
     if (records.get(id) !== record) throw new UnknownProfileError(id);
     const sameOptions =
@@ -107,8 +125,21 @@ export function createProfileRegistry(deps: RegistryDeps) {
       settings.provider !== record.provider ||
       settings.tokenUrl !== record.tokenUrl ||
       !sameOptions;
-    const { tokenUrl: _url, refreshMarginMs: _margin, cron: _cron, shared: _shared, team, ...kept } = record;
-    const updated: StoredProfile = { ...kept, ...settings, secrets: { apiKey: encApiKey, secretKey: encSecretKey } };
+    const {
+      tokenUrl: _url,
+      refreshMarginMs: _margin,
+      cron: _cron,
+      shared: _shared,
+      proxy: _proxy,
+      team,
+      ...kept
+    } = record;
+    const sealed = { apiKey: encApiKey, secretKey: encSecretKey };
+    const updated: StoredProfile = {
+      ...kept,
+      ...settings,
+      secrets: encProxyPassword === undefined ? sealed : { ...sealed, proxyPassword: encProxyPassword },
+    };
     if (apiKey !== undefined) updated.apiKeyHint = apiKeyHint(apiKey);
     // Shared or not, the token it holds stays valid; joining the team looks for the team's first.
     const sharingChanged = (settings.shared === true) !== (record.shared === true);
@@ -153,10 +184,12 @@ export function createProfileRegistry(deps: RegistryDeps) {
   /** Checks a profile and its keys without saving anything (the form's "Test" button). */
   async function check(input: ProfileInput) {
     const settings = await settingsOf(input);
-    const credentials = {
+    const credentials: Credentials = {
       apiKey: cleanKey('apiKey', input.apiKey, settings.provider),
       secretKey: cleanKey('secretKey', input.secretKey, settings.provider),
     };
+    const proxyPassword = cleanProxy(input.proxy).password;
+    if (proxyPassword !== undefined) credentials.proxyPassword = proxyPassword;
     return { settings, credentials };
   }
 

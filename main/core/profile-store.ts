@@ -19,7 +19,7 @@ const storedProfile = z.object({
   options: z.record(z.string(), z.unknown()),
   apiKeyHint: z.string(),
   createdAt: z.number(),
-  secrets: z.object({ apiKey: z.string(), secretKey: z.string() }),
+  secrets: z.object({ apiKey: z.string(), secretKey: z.string(), proxyPassword: maybe(z.string()) }),
   token: maybe(z.object({ value: z.string(), obtainedAt: z.number(), expiresAt: maybe(z.number()) })),
   refreshMarginMs: maybe(z.number()),
   cron: maybe(z.string()),
@@ -32,6 +32,8 @@ const storedProfile = z.object({
   shared: maybe(z.boolean()),
   /** The generation of the team's token this profile holds, and who fetched it. */
   team: maybe(z.object({ generation: z.number(), refreshedBy: z.string() })),
+  /** `direct` or a proxy URL without its password (sealed in `secrets.proxyPassword`). */
+  proxy: maybe(z.string()),
 });
 
 export type StoredProfile = Omit<z.infer<typeof storedProfile>, 'lastError'> & { lastError?: TokenError | undefined };

@@ -42,5 +42,6 @@ export function toView(record: StoredProfile, state: RefreshState, now: number, 
   if (record.lastError) view.error = { ...record.lastError };
   if (record.shared) view.shared = true;
   if (record.shared && record.team) view.team = { ...record.team };
+  if (record.proxy !== undefined) view.proxy = record.proxy;
   return view;
 }

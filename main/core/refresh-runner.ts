@@ -1,5 +1,6 @@
 import { type Failure, failure, scrubFailure, UnknownProfileError } from './errors.ts';
 import type { HttpSend } from './http-client.ts';
+import { proxyWithPassword } from './profile-input.ts';
 import type { StoredProfile } from './profile-store.ts';
 import { effectiveOptions, tokenEndpoint } from './providers/facts.ts';
 import { type Credentials, PROVIDERS, type ProviderContext, type ProviderResult } from './providers/index.ts';
@@ -34,13 +35,18 @@ export interface RefreshRunnerDeps {
   canWait(record: StoredProfile, token: { obtainedAt: number; expiresAt?: number | undefined }): boolean;
 }
 
-type FetchTarget = Pick<StoredProfile, 'provider' | 'tokenUrl' | 'options'>;
+type FetchTarget = Pick<StoredProfile, 'provider' | 'tokenUrl' | 'options' | 'proxy'>;
 
 /**
  * Fetching tokens: one request per profile at a time (concurrent callers share it), results that
  * arrive after the profile changed are dropped, failures back off, and nothing resolves before
  * what it changed is saved.
  */
+/** The request's proxy: the profile's own, with its password put back, or the system's. */
+function proxyOf(record: FetchTarget, credentials: Credentials): { proxy?: string } {
+  return record.proxy === undefined ? {} : { proxy: proxyWithPassword(record.proxy, credentials.proxyPassword) };
+}
+
 export function createRefreshRunner(deps: RefreshRunnerDeps) {
   const { records, secrets, log } = deps;
   /** The run in flight per profile, and the generation it was started for. */
@@ -70,7 +76,10 @@ export function createRefreshRunner(deps: RefreshRunnerDeps) {
     const send = () =>
       deps.signal.aborted
         ? { ok: false as const, failure: failure('network_error') }
-        : deps.send(provider.buildRequest(credentials, context), { signal: deps.signal });
+        : deps.send(
+            { ...provider.buildRequest(credentials, context), ...proxyOf(record, credentials) },
+            { signal: deps.signal },
+          );
     const outcome = await (limited ? deps.limit(new URL(context.tokenUrl).host, send) : send());
     const result: ProviderResult = outcome.ok
       ? provider.interpret(outcome.response, credentials, context)
@@ -78,7 +87,8 @@ export function createRefreshRunner(deps: RefreshRunnerDeps) {
     return result.ok ? result : { ok: false, failure: scrubFailure(result.failure, secretsOf(credentials)) };
   }
 
-  const secretsOf = (credentials: Credentials) => [credentials.apiKey, credentials.secretKey];
+  const secretsOf = (credentials: Credentials) =>
+    [credentials.apiKey, credentials.secretKey, credentials.proxyPassword].filter((s) => s !== undefined);
 
   function recordFailure(record: StoredProfile, result: Failure): void {
     const at = deps.now();

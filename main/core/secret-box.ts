@@ -37,13 +37,22 @@ export function createSecretBox(cipher: Cipher) {
       secrets: StoredProfile['secrets'],
     ): Promise<{ credentials: Credentials; resealed?: StoredProfile['secrets'] } | undefined> {
       try {
-        const [apiKey, secretKey] = await Promise.all([open(secrets.apiKey), open(secrets.secretKey)]);
-        const credentials = { apiKey: apiKey.plain, secretKey: secretKey.plain };
-        if (apiKey.resealed === undefined && secretKey.resealed === undefined) return { credentials };
-        return {
-          credentials,
-          resealed: { apiKey: apiKey.resealed ?? secrets.apiKey, secretKey: secretKey.resealed ?? secrets.secretKey },
+        const [apiKey, secretKey, proxy] = await Promise.all([
+          open(secrets.apiKey),
+          open(secrets.secretKey),
+          secrets.proxyPassword === undefined ? undefined : open(secrets.proxyPassword),
+        ]);
+        const credentials: Credentials = { apiKey: apiKey.plain, secretKey: secretKey.plain };
+        if (proxy) credentials.proxyPassword = proxy.plain;
+        if (apiKey.resealed === undefined && secretKey.resealed === undefined && proxy?.resealed === undefined) {
+          return { credentials };
+        }
+        const resealed: StoredProfile['secrets'] = {
+          apiKey: apiKey.resealed ?? secrets.apiKey,
+          secretKey: secretKey.resealed ?? secrets.secretKey,
         };
+        if (secrets.proxyPassword !== undefined) resealed.proxyPassword = proxy?.resealed ?? secrets.proxyPassword;
+        return { credentials, resealed };
       } catch {
         return undefined;
       }

@@ -1,3 +1,4 @@
+import type { ExportFile } from '../contract/transfer.ts';
 import type { HttpClientOptions, HttpSend } from './http-client.ts';
 import type { TeamConnection, TeamPort, TeamRole } from './team/team-port.ts';
 import type {
@@ -97,6 +98,11 @@ export interface TokenService {
    * profiles take the new team's tokens (or keep theirs and refresh alone).
    */
   setTeam(team: TeamPort | undefined): Promise<void>;
+  /**
+   * The export file for these profiles (versioned JSON, no token). With a passphrase the keys
+   * are included, sealed with it (scrypt + AES-256-GCM); without one they are left out.
+   */
+  exportProfiles(ids: readonly string[], options?: { passphrase?: string; app?: string }): Promise<ExportFile>;
   /** Abandons requests in flight, writes pending state and stops emitting; later calls share the first. */
   close(): Promise<void>;
 }

@@ -11,6 +11,7 @@ import { createSecretBox } from './secret-box.ts';
 import { createStoreWriter } from './store-writer.ts';
 import type { TeamPort } from './team/team-port.ts';
 import type { TokenService, TokenServiceOptions } from './token-service-api.ts';
+import { exportRecords } from './transfer.ts';
 import type { Logger, ProfileStatus, ProfileView } from './types.ts';
 
 const silentLogger: Logger = { info() {}, warn() {}, error() {} };
@@ -246,6 +247,15 @@ export function createTokenService(options: TokenServiceOptions): TokenService {
     },
 
     listProfiles,
+
+    exportProfiles(ids, exportOptions = {}) {
+      assertOpen();
+      const chosen = ids.map((id) => registry.mustGet(id));
+      return exportRecords(chosen, secrets, {
+        passphrase: exportOptions.passphrase,
+        app: exportOptions.app ?? 'TokenTray',
+      });
+    },
 
     getProfile(id) {
       const record = records.get(id);

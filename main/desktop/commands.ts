@@ -15,9 +15,11 @@ import { type CopyFormat, copyFormatsFor } from '../contract/vocabulary.ts';
 import { isProviderId, type TokenService, UnknownProfileError } from '../core/index.ts';
 import type { Redactor } from '../logging/log-redaction.ts';
 import { AppError } from './app-error.ts';
+import type { NetworkTrust } from './network-trust.ts';
 import type { SettingsStore } from './settings-store.ts';
 import type { TeamMode } from './team-mode.ts';
 import type { createTokenUses } from './token-uses.ts';
+import type { Transfer } from './transfer.ts';
 
 /** The local token API as commands see it (main/api/api-server.ts). */
 export interface LocalApiPort {
@@ -44,6 +46,8 @@ export interface CommandDeps {
   uses: ReturnType<typeof createTokenUses>;
   localApi: LocalApiPort;
   team: TeamMode;
+  network: NetworkTrust;
+  transfer: Transfer;
 }
 
 /**
@@ -131,6 +135,13 @@ export function createCommands(deps: CommandDeps) {
     'team:set-secrets': (patch) => deps.team.setSecrets(patch),
     'team:new-key': () => deps.team.newKey(),
     'team:reveal-key': () => deps.team.revealKey(),
+    'profiles:export': (ids, options) => deps.transfer.exportProfiles(ids, options.passphrase),
+    'import:open': () => deps.transfer.openImport(),
+    'import:unlock': (ticket, passphrase) => deps.transfer.unlock(ticket, passphrase),
+    'import:apply': (ticket, choices) => deps.transfer.apply(ticket, choices),
+    'network:info': () => deps.network.info(),
+    'network:choose-ca': () => deps.network.chooseCa(),
+    'network:clear-ca': () => deps.network.clearCa(),
     'api:copy-secret': async () => {
       const secret = deps.localApi.secret();
       if (secret === '') throw new AppError('api_unavailable');

@@ -15,9 +15,11 @@ import { decideNotices, type Notice } from '../notifications/notification-policy
 import type { TrayAction, TrayMenuInput } from '../tray/tray-menu.ts';
 import { AppError } from './app-error.ts';
 import { createCommands, type LocalApiPort } from './commands.ts';
+import type { NetworkTrust } from './network-trust.ts';
 import type { SettingsStore } from './settings-store.ts';
 import type { TeamMode } from './team-mode.ts';
 import { createTokenUses } from './token-uses.ts';
+import type { Transfer } from './transfer.ts';
 
 type ApiSettings = Pick<Settings, 'apiTcpEnabled' | 'apiTcpPort'>;
 
@@ -65,6 +67,10 @@ export interface DesktopDeps {
   createLocalApi(handOut: HandOut): LocalApi;
   /** Team mode (Settings → Team): connects the engine to the team's Redis. */
   team: TeamMode;
+  /** Settings → Network: the extra authorities file and the system proxy. */
+  network: NetworkTrust;
+  /** Export and import of profiles. */
+  transfer: Transfer;
   /** Called once the tray shows the profiles: what start-up deferred may load now. */
   onFirstRender?(): void;
   now(): number;
@@ -111,6 +117,8 @@ export function createDesktop(deps: DesktopDeps) {
     uses,
     localApi: apiPort,
     team: deps.team,
+    network: deps.network,
+    transfer: deps.transfer,
   });
   const localApi = deps.createLocalApi((id, client) => commands.handOut(id, client.via, client.name));
   const tray = deps.createTray(onTrayAction);
@@ -225,6 +233,8 @@ export function createDesktop(deps: DesktopDeps) {
     /** Reads the real login-item state, draws the tray and gives start-up notices (expired tokens). */
     async start(): Promise<void> {
       lastIssues = JSON.stringify(storeIssues());
+      // Token requests trust the extra authorities from the first one on.
+      await deps.network.start();
       service.onChange(onViews);
       try {
         startAtLogin = await deps.loginItem.isEnabled();

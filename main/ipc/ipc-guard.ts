@@ -6,7 +6,7 @@ import {
   type IpcError,
   type IpcResult,
 } from '../contract/ipc.ts';
-import { type Logger, ProfileInputError, StoreWriteError, UnknownProfileError } from '../core/index.ts';
+import { type Logger, ProfileInputError, StoreWriteError, TransferError, UnknownProfileError } from '../core/index.ts';
 import { AppError } from '../desktop/app-error.ts';
 import type { IpcMain, IpcMainInvokeEvent } from '../electron-types.ts';
 
@@ -32,6 +32,7 @@ function toIpcError(error: unknown, log: Logger, channel: string): IpcResult<nev
     return fail(error.code, error.message, { messageKey: 'app.store_write_failed' });
   }
   if (error instanceof AppError) return fail(error.code, error.message, { messageKey: error.messageKey });
+  if (error instanceof TransferError) return fail(error.code, error.message, { messageKey: `app.${error.code}` });
   log.error('ipc handler failed', { channel, error: error instanceof Error ? error.name : typeof error });
   return fail('internal', 'Something went wrong; the log has details.');
 }

@@ -26,6 +26,8 @@ const profileSchema = z.strictObject({
   cron: z.optional(text),
   /** Shared with the team; defaults to true when a team is configured. */
   shared: z.optional(z.boolean()),
+  /** `direct` or a proxy URL; absent follows HTTPS_PROXY / HTTP_PROXY / NO_PROXY. */
+  proxy: z.optional(text),
 });
 
 export const serverConfigSchema = z.strictObject({
@@ -51,6 +53,8 @@ export const serverConfigSchema = z.strictObject({
       lockSeconds: z._default(int(5, 600), 30),
     }),
   ),
+  /** A PEM file of certificate authorities to trust beside Node's and the system's (a company CA). */
+  extraCaFile: z.optional(text),
   /** Token requests in flight at once to one host. */
   requestsPerHost: z._default(int(1, 64), 8),
   profiles: z.array(profileSchema),
@@ -112,6 +116,7 @@ export async function loadServerConfig(file: string): Promise<ServerConfig> {
   config.state = absolute(config.state);
   if (config.listen.tls)
     config.listen.tls = { cert: absolute(config.listen.tls.cert), key: absolute(config.listen.tls.key) };
+  if (config.extraCaFile) config.extraCaFile = absolute(config.extraCaFile);
   return config;
 }
 

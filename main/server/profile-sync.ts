@@ -41,6 +41,7 @@ export async function syncProfiles(options: {
       ...(profile.options ? { options: profile.options } : {}),
       ...(profile.refreshMarginMinutes !== undefined ? { refreshMarginMs: profile.refreshMarginMinutes * 60_000 } : {}),
       ...(profile.cron ? { cron: profile.cron } : {}),
+      ...(profile.proxy ? { proxy: profile.proxy } : {}),
     };
     const print = fingerprint(options.key, input);
     const existing = byName.get(profile.name);

@@ -8,11 +8,12 @@ import {
   createTokenService,
   type Logger,
   openStoreSafely,
+  readAuthorities,
   startRefreshTick,
   type TeamPort,
 } from '../core/index.ts';
 import { createRedactor } from '../logging/log-redaction.ts';
-import { loadServerConfig, resolveSecrets } from './config.ts';
+import { ConfigError, loadServerConfig, resolveSecrets, type ServerConfig } from './config.ts';
 import { createJsonLogger } from './json-logger.ts';
 import { createServerMetrics } from './metrics.ts';
 import { syncProfiles } from './profile-sync.ts';
@@ -47,9 +48,22 @@ export interface ServerOptions {
  * configuration, keeps its profiles in step with it, refreshes on the same schedule as the
  * desktop, and serves the same /v1 API (plus /healthz and /metrics).
  */
+/** The extra CA file's certificates; a file that is missing or holds none stops the start (exit 2). */
+async function readExtraAuthorities(config: ServerConfig, file: string): Promise<string[]> {
+  if (!config.extraCaFile) return [];
+  const text = await readFile(config.extraCaFile, 'utf8').catch(() => undefined);
+  const read = text === undefined ? undefined : readAuthorities(text);
+  if (read === undefined || typeof read === 'string') {
+    const why = read === undefined ? 'cannot be read' : 'holds no PEM certificate';
+    throw new ConfigError(file, [`extraCaFile: ${config.extraCaFile} ${why}`]);
+  }
+  return read.certificates;
+}
+
 export async function startServer(options: ServerOptions) {
   const config = await loadServerConfig(options.configFile);
   const secrets = await resolveSecrets(config, options.env, options.configFile);
+  const authorities = await readExtraAuthorities(config, options.configFile);
   const redactor = createRedactor(10_000);
   for (const profile of secrets.profiles) {
     redactor.remember(profile.apiKey);
@@ -91,7 +105,7 @@ export async function startServer(options: ServerOptions) {
     store: opened.store,
     cipher: state.cipher,
     logger,
-    http: { userAgent: `TokenTray-server/${options.version}` },
+    http: { userAgent: `TokenTray-server/${options.version}`, extraCertificates: () => authorities },
     maxConcurrentRequests: config.requestsPerHost,
     observer: metrics.observer,
     ...(team ? { team } : {}),

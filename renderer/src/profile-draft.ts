@@ -14,6 +14,8 @@ export interface Draft {
   cron: string;
   /** Shared with the team (team mode). */
   shared: boolean;
+  /** '' follows the system; `direct`; or a proxy URL (its saved password is never shown). */
+  proxy: string;
 }
 
 /** A draft of a saved profile (or of a new one, with the first provider's defaults). */
@@ -28,6 +30,7 @@ export function draftFrom(view: ProfileView | undefined, entry: ProviderCatalogu
     marginMinutes: view?.refreshMarginMs === undefined ? '' : String(view.refreshMarginMs / 60_000),
     cron: view?.cron ?? '',
     shared: view?.shared ?? false,
+    proxy: view?.proxy ?? '',
   };
 }
 
@@ -70,5 +73,6 @@ export function toInput(draft: Draft, entry: ProviderCatalogueEntry): ProfileInp
   if (draft.marginMinutes.trim()) input.refreshMarginMs = Math.round(Number(draft.marginMinutes) * 60_000);
   if (draft.cron.trim()) input.cron = draft.cron.trim();
   if (draft.shared) input.shared = true;
+  if (draft.proxy.trim()) input.proxy = draft.proxy.trim();
   return input;
 }

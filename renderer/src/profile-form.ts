@@ -152,6 +152,7 @@ export class ProfileForm extends LitElement {
           cron: input.cron ?? '',
           refreshMarginMs: input.refreshMarginMs ?? null,
           shared: input.shared === true,
+          proxy: input.proxy ?? 'system',
         };
         if (!input.apiKey.trim()) delete patch.apiKey;
         if (!input.secretKey.trim()) delete patch.secretKey;
@@ -172,7 +173,7 @@ export class ProfileForm extends LitElement {
   }
 
   private input(
-    name: 'name' | 'apiKey' | 'secretKey' | 'tokenUrl' | 'marginMinutes' | 'cron',
+    name: 'name' | 'apiKey' | 'secretKey' | 'tokenUrl' | 'marginMinutes' | 'cron' | 'proxy',
     text: string,
     options: { hint?: string | undefined; type?: string; autocomplete?: string; placeholder?: string | undefined } = {},
   ) {
@@ -229,12 +230,13 @@ export class ProfileForm extends LitElement {
                 <p class="hint" id="f-shared-hint">${tr.t('ui.share_hint')}</p>`
             : nothing
         }
-        <details class="advanced" ?open=${Boolean(this.errors.tokenUrl || this.errors.marginMinutes || this.errors.cron)}>
+        <details class="advanced" ?open=${Boolean(this.errors.tokenUrl || this.errors.marginMinutes || this.errors.cron || this.errors.proxy)}>
           <summary>${tr.t('ui.advanced')}</summary>
           ${fallbackUrl ? tokenUrl : nothing}
           ${options(true)}
           ${this.input('marginMinutes', tr.t('ui.field_margin'), { hint: tr.t('ui.field_margin_hint') })}
           ${this.input('cron', tr.t('ui.field_cron'), { hint: tr.t('ui.field_cron_hint') })}
+          ${this.input('proxy', tr.t('ui.field_proxy'), { hint: tr.t('ui.field_proxy_hint'), placeholder: 'system' })}
         </details>
         <div class="test-result" role="status" aria-live="polite">
           ${

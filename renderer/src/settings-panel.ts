@@ -5,6 +5,7 @@ import type { Settings } from '../../main/contract/settings.ts';
 import { type Language, NOTICE_KINDS } from '../../main/contract/vocabulary.ts';
 import { api, failureText, unwrap } from './api.ts';
 import './api-settings.ts';
+import './network-settings.ts';
 import './team-settings.ts';
 import { toast } from './profile-card.ts';
 
@@ -98,6 +99,7 @@ export class SettingsPanel extends LitElement {
               ${tr.t(`ui.notify_${kind}`)}</label>`,
           )}
         </fieldset>
+        <tt-network-settings .tr=${tr}></tt-network-settings>
         <tt-api-settings .tr=${tr} .settings=${settings}></tt-api-settings>
         <tt-team-settings .tr=${tr} .settings=${settings}></tt-team-settings>
         <p class="hint">TokenTray ${env.version}</p>

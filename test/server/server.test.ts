@@ -9,6 +9,8 @@ import { API_KEY, SECRET_KEY } from '../support/engine-fixture.ts';
 import { type FakeTokenServer, startFakeTokenServer } from '../support/fake-token-server.ts';
 import { freePort } from '../support/free-port.ts';
 import { callLocalApi } from '../support/local-api.ts';
+import { makePrivateCa } from '../support/private-ca.ts';
+import { startConnectProxy } from '../support/proxies.ts';
 import { startRedis, type TestRedis } from '../support/redis-server.ts';
 
 /**
@@ -231,6 +233,41 @@ profiles:
     const refused = spawnSync(process.execPath, [SERVER, '--config', wrongProvider], { encoding: 'utf8' });
     expect(refused.status).toBe(2);
     expect(refused.stderr).toContain('profiles[0].provider:');
+  });
+
+  it("trusts the configured company CA file and goes through a profile's proxy; a bad CA file exits 2", async () => {
+    const ca = makePrivateCa();
+    const inspected = await startFakeTokenServer({ clients: { [API_KEY]: SECRET_KEY }, tls: ca });
+    const corp = await startConnectProxy();
+    try {
+      writeFileSync(join(dir, 'company-ca.pem'), ca.caPem);
+      const profile = (name: string) =>
+        `  - name: ${name}\n    provider: baidu\n    tokenUrl: ${inspected.baiduUrl}\n    proxy: ${corp.url}\n` +
+        '    apiKey: { file: baidu.key }\n    secretKey: { env: BAIDU_SECRET }\n';
+      const config = writeConfig(
+        'ca.yaml',
+        `state: ./state-ca\nlisten: { port: ${await freePort()} }\nextraCaFile: company-ca.pem\nprofiles:\n${profile('inspected')}`,
+      );
+      const server = await serve(config);
+      const secret = readFileSync(join(dir, 'state-ca', 'api', 'secret'), 'utf8').trim();
+      const token = await cli(['--url', server.url, 'token', 'inspected'], { TOKENTRAY_SECRET: secret });
+      expect(token).toMatchObject({ code: 0, stdout: `${inspected.issued.at(-1)}\n` });
+      expect(corp.tunnels).toEqual([new URL(inspected.baiduUrl).host]);
+      server.child.kill('SIGTERM');
+      await server.exited;
+
+      writeFileSync(join(dir, 'company-ca.pem'), 'not a certificate');
+      const refused = spawnSync(process.execPath, [SERVER, '--config', config], {
+        encoding: 'utf8',
+        env: { BAIDU_SECRET: SECRET_KEY },
+      });
+      expect(refused.status).toBe(2);
+      expect(refused.stderr).toContain('extraCaFile:');
+      expect(refused.stderr).toContain('holds no PEM certificate');
+    } finally {
+      await corp.close();
+      await inspected.close();
+    }
   });
 
   it('shares one refresh between two servers of a team, through Redis', async () => {

@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type ApiServer, createApiServer } from '../../main/api/api-server.ts';
 import { createClipboardGuard } from '../../main/clipboard/clipboard-guard.ts';
@@ -7,10 +8,13 @@ import { apiLocation } from '../../main/contract/local-api.ts';
 import type { TokenServiceOptions } from '../../main/core/index.ts';
 import { createRedisTeam, type RedisTeamOptions, type TeamPort } from '../../main/core/index.ts';
 import { createDesktop } from '../../main/desktop/desktop.ts';
+import { createNetworkTrust, type NetworkTrust } from '../../main/desktop/network-trust.ts';
 import { createSettingsStore, defaultMarginMs, type SettingsStore } from '../../main/desktop/settings-store.ts';
 import { createTeamMode } from '../../main/desktop/team-mode.ts';
+import { createTransfer } from '../../main/desktop/transfer.ts';
 import { createRedactor } from '../../main/logging/log-redaction.ts';
 import { createNotifier } from '../../main/notifications/notifier.ts';
+import { writeFileDurably } from '../../main/system/durable-file.ts';
 import type { TrayAction, TrayMenuInput } from '../../main/tray/tray-menu.ts';
 import { buildTrayMenu } from '../../main/tray/tray-menu.ts';
 import { createEngineFixture, recordingLogger } from './engine-fixture.ts';
@@ -30,15 +34,21 @@ export interface DesktopFixtureOptions {
   catalogue?: ProviderCatalogueEntry[];
   /** How team mode makes its team; the real Redis one unless a test gives another. */
   createTeam?(options: RedisTeamOptions): Promise<TeamPort>;
+  /** What the system's proxy settings answer (PAC notation). */
+  systemProxy?: string;
 }
 
 /** The desktop app over the real engine (fake token server, real store and cipher) and recording adapters. */
 export async function createDesktopFixture(options: DesktopFixtureOptions = {}) {
   let settingsRef: SettingsStore | undefined;
+  let networkRef: NetworkTrust | undefined;
   const fx = await createEngineFixture(options.server, {
     defaultRefreshMarginMs: () => (settingsRef ? defaultMarginMs(settingsRef.get()) : undefined),
+    http: { timeoutMs: 2_000, extraCertificates: () => networkRef?.certificates() ?? [] },
     ...options.service,
   });
+  /** What the next file dialogs answer (a path, or undefined for Cancel), in order. */
+  const dialogAnswers: (string | undefined)[] = [];
   const clip = { text: '' };
   const renders: Omit<TrayMenuInput, 'platform'>[] = [];
   const sent: [string, unknown][] = [];
@@ -52,6 +62,14 @@ export async function createDesktopFixture(options: DesktopFixtureOptions = {}) 
   const settings = createSettingsStore(fx.temp.store);
   settingsRef = settings;
   const logs: string[] = [];
+  const network = createNetworkTrust({
+    settings,
+    readFile: (path) => readFile(path, 'utf8'),
+    chooseFile: async () => dialogAnswers.shift(),
+    systemProxy: async () => options.systemProxy ?? 'DIRECT',
+    logger: recordingLogger(logs),
+  });
+  networkRef = network;
   const redactor = createRedactor();
   // The real local API, on a socket in the fixture's folder; closed with the fixture.
   let api: ApiServer | undefined;
@@ -130,6 +148,17 @@ export async function createDesktopFixture(options: DesktopFixtureOptions = {}) 
       ...options.environment,
     }),
     ...(options.catalogue ? { catalogue: options.catalogue } : {}),
+    network,
+    transfer: createTransfer({
+      service: fx.service,
+      chooseSaveFile: async () => dialogAnswers.shift(),
+      chooseOpenFile: async () => dialogAnswers.shift(),
+      writeFile: writeFileDurably,
+      readFile: (path) => readFile(path, 'utf8'),
+      appName: 'TokenTray 0.1.0',
+      now: options.service?.now ?? fx.now,
+      logger: recordingLogger(logs),
+    }),
     team: createTeamMode({
       store: fx.temp.store,
       cipher: fx.cipher,
@@ -170,6 +199,7 @@ export async function createDesktopFixture(options: DesktopFixtureOptions = {}) 
     apiLocation: location,
     dataDir,
     settings,
+    dialogAnswers,
     clip,
     renders,
     sent,

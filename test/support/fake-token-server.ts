@@ -1,4 +1,5 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { createProtocols, type Exchange, type ProtocolOptions, TokenLedger } from './fake-protocols.ts';
 
@@ -29,6 +30,8 @@ export interface RecordedRequest {
 export type FakeServerOptions = Partial<Omit<ProtocolOptions, 'now'>> & {
   /** The server's clock (ms since epoch); tests pass the engine's fake clock. */
   now?: () => number;
+  /** Serve HTTPS with this certificate (see private-ca.ts) instead of plain HTTP. */
+  tls?: { key: string; cert: string };
 };
 
 /**
@@ -47,7 +50,7 @@ export async function startFakeTokenServer(options: FakeServerOptions = {}) {
   let standing: Behaviour = { type: 'ok' };
   const hanging = new Set<ServerResponse>();
 
-  const server = createServer((req, res) => {
+  const handle = (req: IncomingMessage, res: ServerResponse) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
@@ -71,7 +74,8 @@ export async function startFakeTokenServer(options: FakeServerOptions = {}) {
       requests.push({ method: exchange.method, path: exchange.path, query, headers: req.headers, body, params, json });
       void respond(req, res, exchange, queue.shift() ?? standing);
     });
-  });
+  };
+  const server = options.tls ? createHttpsServer(options.tls, handle) : createServer(handle);
 
   async function respond(req: IncomingMessage, res: ServerResponse, exchange: Exchange, behaviour: Behaviour) {
     switch (behaviour.type) {
@@ -117,7 +121,7 @@ export async function startFakeTokenServer(options: FakeServerOptions = {}) {
   }
 
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const base = `${options.tls ? 'https' : 'http'}://${options.tls ? 'localhost' : '127.0.0.1'}:${(server.address() as AddressInfo).port}`;
 
   return {
     base,

@@ -5,6 +5,8 @@ import type { AnswerShape, ProviderResult } from './answer.ts';
 export interface Credentials {
   apiKey: string;
   secretKey: string;
+  /** The password of the profile's own proxy, if it has one (never sent to the token server). */
+  proxyPassword?: string;
 }
 
 export interface ProviderContext {

@@ -27,6 +27,8 @@ const TEAM_INFO = {
   member: 'me@host',
 };
 
+const NETWORK_INFO = { caFile: '', subjects: [], problem: null, systemProxy: 'DIRECT' };
+
 /** An answer that fits each channel's contract. */
 const ANSWERS: Record<InvokeChannel, unknown> = {
   'profiles:list': [],
@@ -56,6 +58,13 @@ const ANSWERS: Record<InvokeChannel, unknown> = {
   'team:set-secrets': TEAM_INFO,
   'team:new-key': { teamKey: 'tt-team-1.x' },
   'team:reveal-key': { teamKey: 'tt-team-1.x' },
+  'profiles:export': { path: '/tmp/x.json', count: 1 },
+  'import:open': null,
+  'import:unlock': { ticket: 't', file: '/tmp/x.json', encrypted: true, unlocked: true, entries: [] },
+  'import:apply': { added: [], failed: [] },
+  'network:info': NETWORK_INFO,
+  'network:choose-ca': NETWORK_INFO,
+  'network:clear-ca': NETWORK_INFO,
 };
 
 const PAGE = PAGE_URL;

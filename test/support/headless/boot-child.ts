@@ -61,6 +61,26 @@ const ops: Record<string, (...args: any[]) => unknown> = {
     }
     return null;
   },
+  /** The next dialogs' answers: paths, or null for Cancel. */
+  answerDialogs(...paths: (string | null)[]) {
+    standIn.dialogAnswers.push(...paths);
+    return null;
+  },
+  /** The OS proxy settings change (what session.resolveProxy answers). */
+  setProxyPac(pac: string) {
+    standIn.proxyPac = pac;
+    return null;
+  },
+  takeShortcut(accelerator: string) {
+    standIn.takenShortcuts.push(accelerator);
+    return null;
+  },
+  /** The user presses a global shortcut; false when the app holds none by that name. */
+  pressShortcut(accelerator: string) {
+    const callback = standIn.shortcuts.get(accelerator);
+    callback?.();
+    return callback !== undefined;
+  },
   clickNotification(index: number) {
     standIn.notifications.at(index)?.emit('click');
     return null;

@@ -50,6 +50,15 @@ export const standIn = {
   loginItem: { openAtLogin: false, path: undefined as string | undefined, args: [] as string[] },
   quit: { beforeQuit: 0, willQuit: 0, quit: 0, exitCode: undefined as number | undefined },
   webContents: [] as StandInWebContents[],
+  /** What the next open/save dialogs answer (a path, or null for Cancel), in order. */
+  dialogAnswers: [] as (string | null)[],
+  /** The options of every dialog shown. */
+  dialogs: [] as { kind: 'open' | 'save'; options: unknown }[],
+  /** What session.resolveProxy answers for every URL (PAC notation), as the OS settings would. */
+  proxyPac: 'DIRECT',
+  /** Accelerators another application holds: registering them fails, as Electron's does. */
+  takenShortcuts: [] as string[],
+  shortcuts: new Map<string, () => void>(),
   /** performance.now() at moments the start-up benchmark measures between. */
   marks: {} as Record<string, number>,
 };
@@ -452,6 +461,51 @@ const defaultSession = {
     Object.assign(sessionState, { permissionCheck: handler });
   },
   webRequest: { onHeadersReceived: () => needReady('session.webRequest.onHeadersReceived') },
+  resolveProxy: async (url: string) => {
+    needReady('session.resolveProxy');
+    if (!URL.canParse(url)) violate(`session.resolveProxy(${url}): not a URL`);
+    return standIn.proxyPac;
+  },
+};
+
+// ---------------------------------------------------------------------------------------------
+// dialog, globalShortcut
+
+function answerDialog(kind: 'open' | 'save', options: unknown) {
+  needReady(`dialog.show${kind === 'open' ? 'Open' : 'Save'}Dialog`);
+  standIn.dialogs.push({ kind, options });
+  if (standIn.dialogAnswers.length === 0) violate(`a ${kind} dialog nobody answers`);
+  return standIn.dialogAnswers.shift() ?? null;
+}
+export const dialog = {
+  async showOpenDialog(...args: unknown[]) {
+    const path = answerDialog('open', args.at(-1));
+    return path === null ? { canceled: true, filePaths: [] } : { canceled: false, filePaths: [path] };
+  },
+  async showSaveDialog(...args: unknown[]) {
+    const path = answerDialog('save', args.at(-1));
+    return path === null ? { canceled: true } : { canceled: false, filePath: path };
+  },
+};
+
+const ACCELERATOR =
+  /^((CommandOrControl|CmdOrCtrl|Command|Cmd|Control|Ctrl|Alt|Option|AltGr|Shift|Super|Meta)\+)+([A-Z0-9]|F\d{1,2}|Space|Tab|Enter|Up|Down|Left|Right)$/;
+export const globalShortcut = {
+  register(accelerator: string, callback: () => void): boolean {
+    needReady('globalShortcut.register');
+    // Electron throws on an accelerator it cannot parse.
+    if (!ACCELERATOR.test(accelerator)) throw new Error(`Error processing argument: ${accelerator}`);
+    if (standIn.takenShortcuts.includes(accelerator) || standIn.shortcuts.has(accelerator)) return false;
+    standIn.shortcuts.set(accelerator, callback);
+    return true;
+  },
+  isRegistered: (accelerator: string) => standIn.shortcuts.has(accelerator),
+  unregister(accelerator: string): void {
+    standIn.shortcuts.delete(accelerator);
+  },
+  unregisterAll(): void {
+    standIn.shortcuts.clear();
+  },
 };
 export const sessionState: { permissionRequest?: unknown; permissionCheck?: unknown } = {};
 export const session = {
@@ -469,6 +523,8 @@ export const ipcRenderer = undefined;
 
 export default {
   app,
+  dialog,
+  globalShortcut,
   BrowserWindow,
   ClipboardItem,
   clipboard,

@@ -42,6 +42,8 @@ export function inspect(s: typeof StandIn) {
     listeners: ipcMain.eventNames().map(String).sort(),
     schemes: s.schemes,
     protocols: [...s.protocolHandlers.keys()],
+    dialogs: s.dialogs,
+    shortcuts: [...s.shortcuts.keys()],
     windows: s.windows.map((w) => ({
       url: w.webContents.url,
       visible: w.visible,
