@@ -1,19 +1,34 @@
 import { html, LitElement, nothing } from 'lit';
-import { repeat } from 'lit/directives/repeat.js';
-import { createTranslator, describeError, resolveLocale, type Translator } from '../../main/contract/i18n.ts';
-import type { AppEnvironment } from '../../main/contract/ipc.ts';
+import {
+  createTranslator,
+  describeError,
+  type MessageKey,
+  resolveLocale,
+  type Translator,
+} from '../../main/contract/i18n.ts';
+import type { AppEnvironment, ImportResult } from '../../main/contract/ipc.ts';
 import type { Settings } from '../../main/contract/settings.ts';
+import type { ImportPreview } from '../../main/contract/transfer.ts';
 import type { ProfileView } from '../../main/contract/views.ts';
+import { announce, type Memory } from './announcer.ts';
 import { api, failureText, unwrap } from './api.ts';
 import { confirmDialog } from './confirm-dialog.ts';
 import { setCountdownTranslator } from './countdown.ts';
+import type { ExportDialog } from './export-dialog.ts';
+import './export-dialog.ts';
+import './import-view.ts';
 import './profile-card.ts';
 import './profile-form.ts';
+import type { ProfileList } from './profile-list.ts';
+import './profile-list.ts';
 import { protectionText } from './settings-panel.ts';
 import './settings-panel.ts';
-import { entryOf } from './view-model.ts';
 
-type Screen = { name: 'list' } | { name: 'form'; editId?: string } | { name: 'settings' };
+type Screen =
+  | { name: 'list' }
+  | { name: 'form'; editId?: string }
+  | { name: 'settings' }
+  | { name: 'import'; preview: ImportPreview };
 
 /** The status window: loads state once, then follows main's events; views render from state. */
 export class TokenTrayApp extends LitElement {
@@ -24,6 +39,7 @@ export class TokenTrayApp extends LitElement {
     screen: { state: true },
     message: { state: true },
     loadError: { state: true },
+    announcement: { state: true },
   };
   declare profiles: ProfileView[] | undefined;
   declare settings: Settings | undefined;
@@ -31,16 +47,23 @@ export class TokenTrayApp extends LitElement {
   declare screen: Screen;
   declare message: string;
   declare loadError: string | undefined;
+  /** The live region's words: state changes and failures, once each. */
+  declare announcement: string;
   tr: Translator = createTranslator(resolveLocale('system', navigator.languages));
   private removing: ProfileView | undefined;
   private forcing: ProfileView | undefined;
   private messageTimer: ReturnType<typeof setTimeout> | undefined;
   private unsubscribe: (() => void)[] = [];
+  private seen: Memory = new Map();
+  /** Where focus goes back to when the current screen or dialog closes. */
+  private returnFocus: (() => void) | undefined;
+  private opener: HTMLElement | undefined;
 
   constructor() {
     super();
     this.screen = { name: 'list' };
     this.message = '';
+    this.announcement = '';
   }
 
   protected override createRenderRoot() {
@@ -54,17 +77,24 @@ export class TokenTrayApp extends LitElement {
       this.onProfileAction((e as CustomEvent<{ type: string; id: string }>).detail),
     );
     this.addEventListener('tt-saved', (e) => {
-      this.screen = { name: 'list' };
+      this.returnFocus = undefined;
+      this.go({ name: 'list' });
       this.say(this.tr.t('ui.saved'));
       void this.focusProfile((e as CustomEvent<ProfileView>).detail.id);
     });
-    this.addEventListener('tt-cancel', () => {
-      this.screen = { name: 'list' };
+    this.addEventListener('tt-cancel', () => this.back());
+    this.addEventListener('tt-export', () => {
+      this.opener = document.activeElement as HTMLElement;
+      this.querySelector<ExportDialog>('tt-export-dialog')?.open();
     });
+    this.addEventListener('tt-import', () => void this.openImport());
+    this.addEventListener('tt-imported', (e) => this.imported((e as CustomEvent<ImportResult>).detail));
+    document.addEventListener('keydown', this.onGlobalKey);
     const bridge = api();
     this.unsubscribe = [
       bridge.onProfilesChanged((views) => {
         this.profiles = views;
+        this.speak(announce(this.seen, views, this.tr));
       }),
       bridge.onSettingsChanged((settings) => this.applySettings(settings)),
       bridge.onFocusProfile((id) => {
@@ -81,6 +111,29 @@ export class TokenTrayApp extends LitElement {
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     for (const off of this.unsubscribe) off();
+    document.removeEventListener('keydown', this.onGlobalKey);
+  }
+
+  /** `/` jumps to the search field from anywhere but a text field or a dialog. */
+  private onGlobalKey = (event: KeyboardEvent): void => {
+    if (event.key !== '/' || event.ctrlKey || event.metaKey || event.altKey) return;
+    const target = event.target as HTMLElement;
+    if (target.closest('input, textarea, select, [contenteditable], dialog[open]')) return;
+    if (this.screen.name !== 'list') return;
+    if (this.list()?.focusSearch()) event.preventDefault();
+  };
+
+  private list(): ProfileList | null {
+    return this.querySelector<ProfileList>('tt-profile-list');
+  }
+
+  /** Says each change once: the region is emptied first so the same words are heard again. */
+  private speak(lines: string[]): void {
+    if (lines.length === 0) return;
+    this.announcement = '';
+    void this.updateComplete.then(() => {
+      this.announcement = lines.join(' · ');
+    });
   }
 
   private async load(): Promise<void> {
@@ -93,6 +146,7 @@ export class TokenTrayApp extends LitElement {
       this.env = env;
       this.applySettings(settings);
       this.profiles = profiles;
+      announce(this.seen, profiles, this.tr);
     } catch {
       this.loadError = this.tr.t('ui.error_generic');
     }
@@ -116,15 +170,20 @@ export class TokenTrayApp extends LitElement {
     }, 6000);
   }
 
-  private async focusProfile(id: string): Promise<void> {
+  private async focusProfile(id: string, part: 'card' | 'edit' = 'card'): Promise<void> {
     await this.updateComplete;
-    const card = this.querySelector<HTMLElement>(`tt-profile-card[data-id="${CSS.escape(id)}"]`);
-    card?.scrollIntoView({ block: 'nearest' });
-    card?.querySelector<HTMLElement>('button')?.focus();
+    await this.list()?.focusCard(id, part);
+  }
+
+  /** Focus on a top-bar button (Settings, Add key) by its data-nav name. */
+  private focusNav(name: string): void {
+    void this.updateComplete.then(() => this.querySelector<HTMLElement>(`[data-nav="${name}"]`)?.focus());
   }
 
   private onProfileAction({ type, id }: { type: string; id: string }): void {
-    if (type === 'edit') this.screen = { name: 'form', editId: id };
+    if (type === 'edit') {
+      this.go({ name: 'form', editId: id }, () => void this.focusProfile(id, 'edit'));
+    }
     if (type === 'remove') {
       this.removing = this.profiles?.find((p) => p.id === id);
       this.openDialog('#confirm-remove');
@@ -136,14 +195,47 @@ export class TokenTrayApp extends LitElement {
   }
 
   private openDialog(selector: string): void {
+    this.opener = document.activeElement as HTMLElement;
     this.requestUpdate();
     void this.updateComplete.then(() => this.querySelector<HTMLDialogElement>(selector)?.showModal());
+  }
+
+  /** Back to whoever opened the dialog, when it is still there. */
+  private restoreOpener(): void {
+    const opener = this.opener;
+    this.opener = undefined;
+    if (opener?.isConnected) void this.updateComplete.then(() => opener.focus());
+  }
+
+  private async openImport(): Promise<void> {
+    const opener = document.activeElement as HTMLElement;
+    try {
+      const preview = await unwrap(api().openImport());
+      if (preview) this.go({ name: 'import', preview }, () => opener?.isConnected && opener.focus());
+    } catch (error) {
+      this.say(failureText(error, this.tr));
+    }
+  }
+
+  private imported(result: ImportResult): void {
+    const failed = result.failed.map((f) =>
+      this.tr.t('ui.import_failed', {
+        name: f.name,
+        problem: this.tr.t((f.messageKey ?? 'ui.error_generic') as MessageKey),
+      }),
+    );
+    this.returnFocus = undefined;
+    this.go({ name: 'list' });
+    this.say([this.tr.t('ui.imported', { count: result.added.length }), ...failed].join(' '));
+    const first = result.added[0];
+    if (first) void this.focusProfile(first.id);
   }
 
   /** WeChat's force_refresh: only on the user's word, after saying what it costs. */
   private async confirmForce(): Promise<void> {
     const target = this.forcing;
     this.querySelector<HTMLDialogElement>('#confirm-force')?.close();
+    this.restoreOpener();
     if (!target) return;
     try {
       const view = await unwrap(api().refresh(target.id, { force: true }));
@@ -155,18 +247,34 @@ export class TokenTrayApp extends LitElement {
 
   private async confirmRemove(): Promise<void> {
     const target = this.removing;
+    const shown = this.list()?.shown() ?? [];
+    this.opener = undefined;
     this.querySelector<HTMLDialogElement>('#confirm-remove')?.close();
     if (!target) return;
     try {
       await unwrap(api().removeProfile(target.id));
       this.say(this.tr.t('ui.removed', { name: target.name }));
+      // Focus moves to the card that took its place (or the one before), never to the page.
+      const at = shown.findIndex((view) => view.id === target.id);
+      const next = shown[at + 1] ?? shown[at - 1];
+      if (next) await this.focusProfile(next.id);
+      else this.focusNav('add');
     } catch (error) {
       this.say(failureText(error, this.tr));
     }
   }
 
-  private go(screen: Screen): void {
+  /** Opens a screen; `returnFocus` runs when the user comes back from it (Back, Cancel). */
+  private go(screen: Screen, returnFocus?: () => void): void {
     this.screen = screen;
+    if (screen.name !== 'list') this.returnFocus = returnFocus;
+  }
+
+  private back(): void {
+    const restore = this.returnFocus;
+    this.returnFocus = undefined;
+    this.screen = { name: 'list' };
+    if (restore) void this.updateComplete.then(restore);
   }
 
   private renderMain() {
@@ -182,22 +290,16 @@ export class TokenTrayApp extends LitElement {
       return html`<tt-profile-form .tr=${tr} .editing=${editing} .providers=${this.env.providers}
         .teamEnabled=${this.settings?.team.enabled ?? false}></tt-profile-form>`;
     }
+    if (screen.name === 'import') return html`<tt-import-view .tr=${tr} .preview=${screen.preview}></tt-import-view>`;
     if (this.profiles.length === 0) {
       return html`<section class="empty" aria-labelledby="empty-title">
         <h2 id="empty-title">${tr.t('ui.empty_title')}</h2>
         <p>${tr.t('ui.empty_body')}</p>
-        <button type="button" class="primary big" @click=${() => this.go({ name: 'form' })}>${tr.t('ui.empty_action')}</button>
+        <button type="button" class="primary big" @click=${() => this.go({ name: 'form' }, () => this.focusNav('add'))}>${tr.t('ui.empty_action')}</button>
+        <p><button type="button" class="secondary" @click=${() => this.openImport()}>${tr.t('ui.import')}</button></p>
       </section>`;
     }
-    return html`<ul class="profiles" aria-label=${tr.t('ui.profiles')}>
-      ${repeat(
-        this.profiles,
-        (p) => p.id,
-        (p) =>
-          html`<li><tt-profile-card data-id=${p.id} .view=${p} .tr=${tr} .platform=${this.env?.platform ?? 'other'}
-            .entry=${entryOf(this.env?.providers ?? [], p.provider)}></tt-profile-card></li>`,
-      )}
-    </ul>`;
+    return html`<tt-profile-list .profiles=${this.profiles} .tr=${tr} .env=${this.env}></tt-profile-list>`;
   }
 
   protected override render() {
@@ -211,10 +313,10 @@ export class TokenTrayApp extends LitElement {
       <header class="topbar">
         <h1>${tr.t('ui.app_title')}</h1>
         <nav aria-label=${tr.t('ui.navigation')}>
-          ${onList ? nothing : html`<button type="button" class="secondary" @click=${() => this.go({ name: 'list' })}>${tr.t('ui.back')}</button>`}
-          <button type="button" class="secondary" aria-pressed=${this.screen.name === 'settings' ? 'true' : 'false'}
-            @click=${() => this.go({ name: 'settings' })}>${tr.t('ui.settings')}</button>
-          <button type="button" class="primary" @click=${() => this.go({ name: 'form' })}>${tr.t('ui.add_profile')}</button>
+          ${onList ? nothing : html`<button type="button" class="secondary" data-nav="back" @click=${() => this.back()}>${tr.t('ui.back')}</button>`}
+          <button type="button" class="secondary" data-nav="settings" aria-pressed=${this.screen.name === 'settings' ? 'true' : 'false'}
+            @click=${() => this.go({ name: 'settings' }, () => this.focusNav('settings'))}>${tr.t('ui.settings')}</button>
+          <button type="button" class="primary" data-nav="add" @click=${() => this.go({ name: 'form' }, () => this.focusNav('add'))}>${tr.t('ui.add_profile')}</button>
         </nav>
       </header>
       ${protection?.warn ? html`<p class="banner warn" role="alert"><span aria-hidden="true">⚠</span> ${protection.text}</p>` : nothing}
@@ -222,6 +324,8 @@ export class TokenTrayApp extends LitElement {
       ${issues.length > 0 ? html`<div class="banner warn" role="alert"><p>${tr.t('ui.store_issue')}</p><ul>${issues.map((i) => html`<li>${i.detail}</li>`)}</ul></div>` : nothing}
       <main>${this.renderMain()}</main>
       <div class="toast" role="status" aria-live="polite">${this.message}</div>
+      <div class="sr-only" id="announcer" role="status" aria-live="polite" aria-atomic="true">${this.announcement}</div>
+      <tt-export-dialog .tr=${tr} .profiles=${this.profiles ?? []} @tt-closed=${() => this.restoreOpener()}></tt-export-dialog>
       ${confirmDialog(
         this,
         tr,
@@ -232,7 +336,10 @@ export class TokenTrayApp extends LitElement {
           : tr.t('ui.force_body'),
         tr.t('ui.force_refresh'),
         () => this.confirmForce(),
-        () => (this.forcing = undefined),
+        () => {
+          this.forcing = undefined;
+          this.restoreOpener();
+        },
       )}
       ${confirmDialog(
         this,
@@ -242,7 +349,10 @@ export class TokenTrayApp extends LitElement {
         tr.t('ui.remove_body'),
         tr.t('ui.remove'),
         () => this.confirmRemove(),
-        () => (this.removing = undefined),
+        () => {
+          this.removing = undefined;
+          this.restoreOpener();
+        },
       )}
     `;
   }

@@ -16,9 +16,9 @@ export function confirmDialog(
   closed: () => void,
 ) {
   const close = () => host.querySelector<HTMLDialogElement>(`#${id}`)?.close();
-  return html`<dialog id=${id} aria-labelledby="${id}-title" @close=${closed}>
+  return html`<dialog id=${id} aria-labelledby="${id}-title" aria-describedby="${id}-body" @close=${closed}>
     <h2 id="${id}-title">${title}</h2>
-    <p>${body}</p>
+    <p id="${id}-body">${body}</p>
     <div class="form-actions">
       <button type="button" class="secondary" autofocus @click=${close}>${tr.t('ui.cancel')}</button>
       <button type="button" class="danger" @click=${confirm}>${action}</button>

@@ -23,6 +23,7 @@ export class ProfileCard extends LitElement {
     entry: { attribute: false },
     revealed: { state: true },
     inspecting: { state: true },
+    active: { attribute: false },
   };
   declare view: ProfileView;
   declare tr: Translator;
@@ -32,6 +33,8 @@ export class ProfileCard extends LitElement {
   declare entry: ProviderCatalogueEntry | undefined;
   declare revealed: string | undefined;
   declare inspecting: boolean;
+  /** The list's one Tab stop: only the current card and its buttons are in the Tab order. */
+  declare active: boolean;
   private hideTimer: ReturnType<typeof setTimeout> | undefined;
 
   protected override createRenderRoot() {
@@ -86,6 +89,26 @@ export class ProfileCard extends LitElement {
       : html`<time datetime=${new Date(ms).toISOString()}>${this.tr.dateTime(ms)}</time>`;
   }
 
+  /** Refresh while refreshing: a no-op rather than a disabled button, so focus stays where it is. */
+  private refreshNow() {
+    if (this.view.refreshing) return;
+    return this.run(() => unwrap(api().refresh(this.view.id)).then(() => undefined));
+  }
+
+  protected override async updated(): Promise<void> {
+    // Tab reaches the current card's controls only; arrows move between cards (see profile-list.ts).
+    const apply = () => {
+      const tabIndex = this.active === false ? -1 : 0;
+      for (const control of this.querySelectorAll<HTMLElement>('button, summary, a[href]')) control.tabIndex = tabIndex;
+    };
+    apply();
+    const parts = this.querySelectorAll<HTMLElement & { updateComplete?: Promise<unknown> }>(
+      'tt-recent-uses, tt-token-inspector',
+    );
+    await Promise.all([...parts].map((part) => part.updateComplete));
+    apply();
+  }
+
   protected override render() {
     const { view, tr } = this;
     const badge = badgeOf(view);
@@ -95,7 +118,7 @@ export class ProfileCard extends LitElement {
     const tokenStillValid = problem && view.status !== 'expired' && view.status !== 'none' && view.expiresAt;
     const canUseToken = !view.needsCredentials;
     return html`
-      <article class="card" data-state=${badge} aria-labelledby="name-${view.id}">
+      <article class="card" data-state=${badge} aria-labelledby="name-${view.id}" tabindex=${this.active === false ? -1 : 0}>
         <header class="card-head">
           <h2 id="name-${view.id}">${view.name}</h2>
           <span class="badge badge-${badge}"><span aria-hidden="true">${BADGE_GLYPH[badge]}</span> ${tr.t(`ui.badge_${badge}`)}</span>
@@ -141,7 +164,7 @@ export class ProfileCard extends LitElement {
             })}
           </div>
           <div class="row-actions">
-            <button type="button" ?disabled=${view.refreshing} @click=${() => this.run(() => unwrap(api().refresh(view.id)).then(() => undefined))}>${tr.t('ui.refresh_now')}</button>
+            <button type="button" data-action="refresh" aria-disabled=${view.refreshing ? 'true' : 'false'} @click=${() => this.refreshNow()}>${tr.t('ui.refresh_now')}</button>
             <button type="button" class="secondary" ?disabled=${!canUseToken} aria-pressed=${this.revealed !== undefined ? 'true' : 'false'} @click=${() => this.reveal()}>
               ${this.revealed !== undefined ? tr.t('ui.hide') : tr.t('ui.reveal')}
             </button>
@@ -151,11 +174,13 @@ export class ProfileCard extends LitElement {
               }}>${tr.t('ui.inspect')}</button>
             ${
               canForce
-                ? html`<button type="button" class="secondary" ?disabled=${view.refreshing || !canUseToken} @click=${() => this.ask('force')}>${tr.t('ui.force_refresh')}</button>`
+                ? html`<button type="button" class="secondary" data-action="force" ?disabled=${!canUseToken}
+                    aria-disabled=${view.refreshing ? 'true' : 'false'}
+                    @click=${() => !view.refreshing && this.ask('force')}>${tr.t('ui.force_refresh')}</button>`
                 : nothing
             }
-            <button type="button" class="secondary" @click=${() => this.ask('edit')}>${tr.t('ui.edit')}</button>
-            <button type="button" class="danger" @click=${() => this.ask('remove')}>${tr.t('ui.remove')}</button>
+            <button type="button" class="secondary" data-action="edit" @click=${() => this.ask('edit')}>${tr.t('ui.edit')}</button>
+            <button type="button" class="danger" data-action="remove" @click=${() => this.ask('remove')}>${tr.t('ui.remove')}</button>
           </div>
         </div>
       </article>

@@ -400,8 +400,8 @@ describe('the status window in Chromium', () => {
       .poll(() => section.locator('[role=status]').textContent())
       .toContain(`Listening at ${w?.apiLocation.endpoint}`);
     const port = await freePort();
-    await page.getByLabel('Port').fill(String(port));
-    await page.getByLabel('Port').dispatchEvent('change');
+    await page.getByLabel('Port', { exact: true }).fill(String(port));
+    await page.getByLabel('Port', { exact: true }).dispatchEvent('change');
     await page.getByLabel('Also listen on 127.0.0.1').check();
     await expect.poll(() => section.textContent()).toContain(`Listening at http://127.0.0.1:${port}`);
     expect(w.settings.get()).toMatchObject({ apiTcpEnabled: true, apiTcpPort: port });
