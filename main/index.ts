@@ -14,6 +14,7 @@ import {
   ClipboardItem,
   clipboard,
   dialog,
+  globalShortcut,
   ipcMain,
   Menu,
   Notification,
@@ -65,6 +66,10 @@ const launch = readLaunchOptions(app.isPackaged, process.env);
 // Before ready: every renderer sandboxed, our page's scheme privileged, the test profile folder.
 app.enableSandbox();
 protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: APP_SCHEME_PRIVILEGES }]);
+/** Linux under Wayland: X11 key grabs do not exist, global shortcuts go through the desktop portal. */
+const wayland =
+  process.platform === 'linux' && (process.env.XDG_SESSION_TYPE === 'wayland' || Boolean(process.env.WAYLAND_DISPLAY));
+if (wayland) app.commandLine.appendSwitch('enable-features', 'GlobalShortcutsPortal');
 if (launch.userData) app.setPath('userData', launch.userData);
 // The end-to-end suite reads what the tray and notifications were given; only in a development run.
 const e2e = launch.e2e ? { menus: [] as unknown[], notices: [] as string[] } : undefined;
@@ -232,6 +237,11 @@ async function main(): Promise<void> {
         logger,
       }),
     network,
+    shortcuts: {
+      register: (accelerator, callback) => globalShortcut.register(accelerator, callback),
+      unregister: (accelerator) => globalShortcut.unregister(accelerator),
+      wayland,
+    },
     transfer: createTransfer({
       service,
       chooseSaveFile: async (suggested) => {

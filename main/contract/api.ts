@@ -34,6 +34,7 @@ export const API_METHODS = {
   openImport: 'import:open',
   unlockImport: 'import:unlock',
   applyImport: 'import:apply',
+  shortcutInfo: 'shortcut:info',
   networkInfo: 'network:info',
   chooseCaFile: 'network:choose-ca',
   clearCaFile: 'network:clear-ca',

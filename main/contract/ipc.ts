@@ -44,7 +44,7 @@ export type AppEnvironment = z.infer<typeof appEnvironmentSchema>;
 export const tokenUseSchema = z.object({
   at: z.number(),
   /** How the token left the app. */
-  via: z.enum(['tray', 'window', 'cli', 'api']),
+  via: z.enum(['tray', 'window', 'cli', 'api', 'shortcut']),
   /** The client as it named itself (its User-Agent), shortened; `tray`/`window` for those. */
   client: z.string(),
 });
@@ -105,6 +105,17 @@ export const networkInfoSchema = z.object({
 });
 /** Settings → Network: certificates and proxy as the app sees them. */
 export type NetworkInfo = z.infer<typeof networkInfoSchema>;
+
+export const shortcutInfoSchema = z.object({
+  accelerator: z.string(),
+  /** The OS gave TokenTray the shortcut. */
+  registered: z.boolean(),
+  /** Why the saved shortcut is not held (`shortcut_taken`...), or null. */
+  problem: z.nullable(z.string()),
+  /** A Linux Wayland session, where global shortcuts depend on the desktop portal. */
+  wayland: z.boolean(),
+});
+export type ShortcutInfo = z.infer<typeof shortcutInfoSchema>;
 
 export const importResultSchema = z.object({
   added: z.array(profileViewSchema),
@@ -189,6 +200,7 @@ export const INVOKE = {
     args: z.tuple([id, z.array(importChoiceSchema).check(z.maxLength(10_000))]),
     result: importResultSchema,
   },
+  'shortcut:info': { args: z.tuple([]), result: shortcutInfoSchema },
   'network:info': { args: z.tuple([]), result: networkInfoSchema },
   /** Asks for a PEM file of extra certificate authorities; refuses one without certificates. */
   'network:choose-ca': { args: z.tuple([]), result: networkInfoSchema },

@@ -21,6 +21,12 @@ export const settingsSchema = z.object({
   apiTcpPort: int(1024, 65_535),
   /** A PEM file of extra certificate authorities token requests trust (a company's proxy CA); '' = none. */
   extraCaFile: z.string().check(z.maxLength(4096)),
+  /** The global shortcut that copies the pinned profile's token (Electron accelerator); '' = off. */
+  shortcut: z.string().check(z.maxLength(100)),
+  /** The profile the shortcut copies; '' = none. */
+  pinnedProfileId: z.string().check(z.maxLength(64)),
+  /** Look for updates at start and daily, download them in the background, ask before restarting. */
+  checkForUpdates: z.boolean(),
   /** Team mode: shared profiles' tokens live in the team's Redis (secrets are stored apart, sealed). */
   team: z.object({
     enabled: z.boolean(),
@@ -49,6 +55,9 @@ export const DEFAULT_SETTINGS: Settings = {
   apiTcpEnabled: false,
   apiTcpPort: 47_615,
   extraCaFile: '',
+  shortcut: '',
+  pinnedProfileId: '',
+  checkForUpdates: true,
   team: {
     enabled: false,
     url: '',

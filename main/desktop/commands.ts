@@ -15,6 +15,7 @@ import { type CopyFormat, copyFormatsFor } from '../contract/vocabulary.ts';
 import { isProviderId, type TokenService, UnknownProfileError } from '../core/index.ts';
 import type { Redactor } from '../logging/log-redaction.ts';
 import { AppError } from './app-error.ts';
+import type { GlobalShortcut } from './global-shortcut.ts';
 import type { NetworkTrust } from './network-trust.ts';
 import type { SettingsStore } from './settings-store.ts';
 import type { TeamMode } from './team-mode.ts';
@@ -48,6 +49,7 @@ export interface CommandDeps {
   team: TeamMode;
   network: NetworkTrust;
   transfer: Transfer;
+  shortcut: GlobalShortcut;
 }
 
 /**
@@ -70,13 +72,17 @@ export function createCommands(deps: CommandDeps) {
     return token;
   }
 
-  async function tokenFor(id: string, via: 'tray' | 'window'): Promise<string> {
+  async function tokenFor(id: string, via: 'tray' | 'window' | 'shortcut'): Promise<string> {
     const token = await handOut(id, via, via);
     if (token === undefined) throw new AppError('no_token');
     return token;
   }
 
-  async function copy(id: string, format: CopyFormat, via: 'tray' | 'window' = 'window'): Promise<CopyResult> {
+  async function copy(
+    id: string,
+    format: CopyFormat,
+    via: 'tray' | 'window' | 'shortcut' = 'window',
+  ): Promise<CopyResult> {
     const offered = service.getProfile(id);
     if (!offered) throw new UnknownProfileError(id);
     if (!copyFormatsFor(offered.usage, deps.platform).includes(format)) throw new AppError('format_unsupported');
@@ -139,6 +145,7 @@ export function createCommands(deps: CommandDeps) {
     'import:open': () => deps.transfer.openImport(),
     'import:unlock': (ticket, passphrase) => deps.transfer.unlock(ticket, passphrase),
     'import:apply': (ticket, choices) => deps.transfer.apply(ticket, choices),
+    'shortcut:info': () => deps.shortcut.info(deps.settings.get().shortcut),
     'network:info': () => deps.network.info(),
     'network:choose-ca': () => deps.network.chooseCa(),
     'network:clear-ca': () => deps.network.clearCa(),

@@ -15,6 +15,7 @@ import { decideNotices, type Notice } from '../notifications/notification-policy
 import type { TrayAction, TrayMenuInput } from '../tray/tray-menu.ts';
 import { AppError } from './app-error.ts';
 import { createCommands, type LocalApiPort } from './commands.ts';
+import { createGlobalShortcut, type ShortcutPort } from './global-shortcut.ts';
 import type { NetworkTrust } from './network-trust.ts';
 import type { SettingsStore } from './settings-store.ts';
 import type { TeamMode } from './team-mode.ts';
@@ -71,6 +72,8 @@ export interface DesktopDeps {
   network: NetworkTrust;
   /** Export and import of profiles. */
   transfer: Transfer;
+  /** Electron's globalShortcut (Settings → Shortcut). */
+  shortcuts: ShortcutPort;
   /** Called once the tray shows the profiles: what start-up deferred may load now. */
   onFirstRender?(): void;
   now(): number;
@@ -102,6 +105,7 @@ export function createDesktop(deps: DesktopDeps) {
     secret: () => localApi.secret(),
   };
 
+  const shortcut = createGlobalShortcut({ port: deps.shortcuts, onPress: () => void copyPinned(), logger });
   const commands = createCommands({
     service,
     settings,
@@ -119,10 +123,31 @@ export function createDesktop(deps: DesktopDeps) {
     team: deps.team,
     network: deps.network,
     transfer: deps.transfer,
+    shortcut,
   });
   const localApi = deps.createLocalApi((id, client) => commands.handOut(id, client.via, client.name));
   const tray = deps.createTray(onTrayAction);
   const notifier = deps.createNotifier((profileId) => deps.windows.show(profileId));
+
+  /** The global shortcut: the pinned profile's token onto the clipboard, said in a notification. */
+  async function copyPinned(): Promise<void> {
+    const id = settings.get().pinnedProfileId;
+    const view = id === '' ? undefined : service.getProfile(id);
+    if (!view) {
+      notifier.show(tr.t('notify.shortcut_title'), tr.t('notify.shortcut_no_pin'));
+      return;
+    }
+    try {
+      const { clearsInSeconds } = await commands.copy(view.id, 'raw', 'shortcut');
+      const body =
+        clearsInSeconds > 0
+          ? tr.t('notify.shortcut_copied', { name: view.name, seconds: clearsInSeconds })
+          : tr.t('notify.shortcut_copied_kept', { name: view.name });
+      notifier.show(tr.t('notify.shortcut_title'), body, view.id);
+    } catch {
+      notifier.show(tr.t('notify.shortcut_title'), tr.t('notify.shortcut_failed', { name: view.name }), view.id);
+    }
+  }
 
   function storeIssues(): StoreIssue[] {
     return [...(deps.startupIssues ?? []), ...service.storeIssues()];
@@ -177,6 +202,7 @@ export function createDesktop(deps: DesktopDeps) {
       lastTeam = '';
       tellTeam();
     }
+    if (previous.shortcut !== next.shortcut) shortcut.apply(next.shortcut);
     if (previous.language !== next.language) {
       tr = createTranslator(resolveLocale(next.language, deps.systemLanguages()));
     }
@@ -235,6 +261,7 @@ export function createDesktop(deps: DesktopDeps) {
       lastIssues = JSON.stringify(storeIssues());
       // Token requests trust the extra authorities from the first one on.
       await deps.network.start();
+      shortcut.start(settings.get().shortcut);
       service.onChange(onViews);
       try {
         startAtLogin = await deps.loginItem.isEnabled();
@@ -266,6 +293,7 @@ export function createDesktop(deps: DesktopDeps) {
         uses.stop();
         // No token leaves once quitting has begun.
         await localApi.close().catch(() => undefined);
+        shortcut.stop();
         await deps.tick.stop();
         await deps.clipboard.clearIfOurs().catch(() => false);
         await service.close();

@@ -283,7 +283,7 @@ export class TokenTrayApp extends LitElement {
     if (!this.profiles || !this.settings || !this.env) return html`<p class="loading">${tr.t('ui.loading')}</p>`;
     const screen = this.screen;
     if (screen.name === 'settings') {
-      return html`<tt-settings .tr=${tr} .settings=${this.settings} .env=${this.env}></tt-settings>`;
+      return html`<tt-settings .tr=${tr} .settings=${this.settings} .env=${this.env} .profiles=${this.profiles}></tt-settings>`;
     }
     if (screen.name === 'form') {
       const editing = screen.editId ? this.profiles.find((p) => p.id === screen.editId) : undefined;
@@ -299,7 +299,8 @@ export class TokenTrayApp extends LitElement {
         <p><button type="button" class="secondary" @click=${() => this.openImport()}>${tr.t('ui.import')}</button></p>
       </section>`;
     }
-    return html`<tt-profile-list .profiles=${this.profiles} .tr=${tr} .env=${this.env}></tt-profile-list>`;
+    return html`<tt-profile-list .profiles=${this.profiles} .tr=${tr} .env=${this.env}
+      .pinnedId=${this.settings.pinnedProfileId}></tt-profile-list>`;
   }
 
   protected override render() {

@@ -24,6 +24,7 @@ export class ProfileCard extends LitElement {
     revealed: { state: true },
     inspecting: { state: true },
     active: { attribute: false },
+    pinned: { attribute: false },
   };
   declare view: ProfileView;
   declare tr: Translator;
@@ -35,6 +36,8 @@ export class ProfileCard extends LitElement {
   declare inspecting: boolean;
   /** The list's one Tab stop: only the current card and its buttons are in the Tab order. */
   declare active: boolean;
+  /** The global shortcut copies this profile's token. */
+  declare pinned: boolean;
   private hideTimer: ReturnType<typeof setTimeout> | undefined;
 
   protected override createRenderRoot() {
@@ -179,6 +182,9 @@ export class ProfileCard extends LitElement {
                     @click=${() => !view.refreshing && this.ask('force')}>${tr.t('ui.force_refresh')}</button>`
                 : nothing
             }
+            <button type="button" class="secondary" data-action="pin" aria-pressed=${this.pinned ? 'true' : 'false'}
+              @click=${() => this.run(() => unwrap(api().setSettings({ pinnedProfileId: this.pinned ? '' : view.id })).then(() => undefined))}>
+              ${tr.t('ui.pin')}</button>
             <button type="button" class="secondary" data-action="edit" @click=${() => this.ask('edit')}>${tr.t('ui.edit')}</button>
             <button type="button" class="danger" data-action="remove" @click=${() => this.ask('remove')}>${tr.t('ui.remove')}</button>
           </div>

@@ -21,6 +21,7 @@ export class ProfileList extends LitElement {
     query: { state: true },
     sort: { state: true },
     activeId: { state: true },
+    pinnedId: { attribute: false },
   };
   declare profiles: ProfileView[];
   declare tr: Translator;
@@ -28,6 +29,8 @@ export class ProfileList extends LitElement {
   declare query: string;
   declare sort: Sort;
   declare activeId: string | undefined;
+  /** The profile the global shortcut copies. */
+  declare pinnedId: string;
 
   constructor() {
     super();
@@ -149,7 +152,7 @@ export class ProfileList extends LitElement {
           (p) => p.id,
           (p) =>
             html`<li><tt-profile-card data-id=${p.id} .view=${p} .tr=${tr} .platform=${env.platform}
-              .active=${p.id === active} .entry=${entryOf(env.providers, p.provider)}></tt-profile-card></li>`,
+              .active=${p.id === active} .pinned=${p.id === this.pinnedId} .entry=${entryOf(env.providers, p.provider)}></tt-profile-card></li>`,
         )}
       </ul>
       <p class="hint" id="list-keys">${tr.t('ui.list_keys')}</p>`;

@@ -31,6 +31,7 @@ function start(): void {
 export function useLabel(use: TokenUse, tr: Translator): string {
   if (use.via === 'tray') return tr.t('ui.use_tray');
   if (use.via === 'window') return tr.t('ui.use_window');
+  if (use.via === 'shortcut') return tr.t('ui.use_shortcut');
   return use.client;
 }
 

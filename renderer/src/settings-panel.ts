@@ -2,10 +2,12 @@ import { html, LitElement, nothing } from 'lit';
 import type { Translator } from '../../main/contract/i18n.ts';
 import type { AppEnvironment } from '../../main/contract/ipc.ts';
 import type { Settings } from '../../main/contract/settings.ts';
+import type { ProfileView } from '../../main/contract/views.ts';
 import { type Language, NOTICE_KINDS } from '../../main/contract/vocabulary.ts';
 import { api, failureText, unwrap } from './api.ts';
 import './api-settings.ts';
 import './network-settings.ts';
+import './shortcut-settings.ts';
 import './team-settings.ts';
 import { toast } from './profile-card.ts';
 
@@ -22,10 +24,12 @@ export class SettingsPanel extends LitElement {
     tr: { attribute: false },
     settings: { attribute: false },
     env: { attribute: false },
+    profiles: { attribute: false },
   };
   declare tr: Translator;
   declare settings: Settings;
   declare env: AppEnvironment;
+  declare profiles: ProfileView[];
 
   protected override createRenderRoot() {
     return this;
@@ -99,6 +103,7 @@ export class SettingsPanel extends LitElement {
               ${tr.t(`ui.notify_${kind}`)}</label>`,
           )}
         </fieldset>
+        <tt-shortcut-settings .tr=${tr} .settings=${settings} .profiles=${this.profiles ?? []}></tt-shortcut-settings>
         <tt-network-settings .tr=${tr}></tt-network-settings>
         <tt-api-settings .tr=${tr} .settings=${settings}></tt-api-settings>
         <tt-team-settings .tr=${tr} .settings=${settings}></tt-team-settings>

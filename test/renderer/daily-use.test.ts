@@ -365,3 +365,34 @@ describe('axe-core on every view', () => {
     }
   }
 });
+
+describe('the global shortcut in the window', () => {
+  it('records a shortcut from a key press, pins a profile from its card, and says when a shortcut is taken', async () => {
+    w = await chromium.open();
+    const { page } = w;
+    await seven(w);
+    await page
+      .locator('tt-profile-card', { hasText: 'Gateway' })
+      .getByRole('button', { name: 'Pin for shortcut' })
+      .click();
+    await expect.poll(() => w?.settings.get().pinnedProfileId).toBe(w.fx.service.listProfiles()[3]?.id);
+    expect(
+      await page
+        .locator('tt-profile-card', { hasText: 'Gateway' })
+        .locator('[data-action="pin"]')
+        .getAttribute('aria-pressed'),
+    ).toBe('true');
+    await page.getByRole('button', { name: 'Settings' }).click();
+    await expect.poll(() => page.locator('tt-shortcut-settings').textContent()).toContain('Pinned profile: Gateway');
+    await page.getByLabel('Press the new shortcut').press('Control+Shift+KeyT');
+    await expect.poll(() => w?.settings.get().shortcut).toBe('CommandOrControl+Shift+T');
+    expect([...w.shortcutState.held.keys()]).toEqual(['CommandOrControl+Shift+T']);
+    await expect.poll(() => page.locator('#s-shortcut-state').textContent()).toContain('CommandOrControl+Shift+T');
+    w.shortcutState.taken.push('Alt+F9');
+    await page.getByLabel('Press the new shortcut').press('Alt+F9');
+    await expect.poll(() => page.locator('.toast').textContent()).toContain('Another application already uses');
+    expect(w.settings.get().shortcut).toBe('CommandOrControl+Shift+T');
+    await page.getByRole('button', { name: 'Turn off' }).click();
+    await expect.poll(() => w?.shortcutState.held.size).toBe(0);
+  });
+});

@@ -47,6 +47,8 @@ export async function createDesktopFixture(options: DesktopFixtureOptions = {}) 
     http: { timeoutMs: 2_000, extraCertificates: () => networkRef?.certificates() ?? [] },
     ...options.service,
   });
+  /** Global shortcuts the fixture's "OS" holds for the app, and those other apps took. */
+  const shortcutState = { held: new Map<string, () => void>(), taken: [] as string[] };
   /** What the next file dialogs answer (a path, or undefined for Cancel), in order. */
   const dialogAnswers: (string | undefined)[] = [];
   const clip = { text: '' };
@@ -149,6 +151,16 @@ export async function createDesktopFixture(options: DesktopFixtureOptions = {}) 
     }),
     ...(options.catalogue ? { catalogue: options.catalogue } : {}),
     network,
+    shortcuts: {
+      register: (accelerator, callback) => {
+        if (shortcutState.taken.includes(accelerator)) return false;
+        if (!/^(\w+\+)+\w+$/.test(accelerator)) throw new Error(`Error processing argument: ${accelerator}`);
+        shortcutState.held.set(accelerator, callback);
+        return true;
+      },
+      unregister: (accelerator) => void shortcutState.held.delete(accelerator),
+      wayland: false,
+    },
     transfer: createTransfer({
       service: fx.service,
       chooseSaveFile: async () => dialogAnswers.shift(),
@@ -200,6 +212,7 @@ export async function createDesktopFixture(options: DesktopFixtureOptions = {}) 
     dataDir,
     settings,
     dialogAnswers,
+    shortcutState,
     clip,
     renders,
     sent,

@@ -62,6 +62,7 @@ const ANSWERS: Record<InvokeChannel, unknown> = {
   'import:open': null,
   'import:unlock': { ticket: 't', file: '/tmp/x.json', encrypted: true, unlocked: true, entries: [] },
   'import:apply': { added: [], failed: [] },
+  'shortcut:info': { accelerator: '', registered: false, problem: null, wayland: false },
   'network:info': NETWORK_INFO,
   'network:choose-ca': NETWORK_INFO,
   'network:clear-ca': NETWORK_INFO,

@@ -38,7 +38,11 @@ export const standIn = {
   ready: false,
   violations: [] as string[],
   calls: [] as string[],
-  paths: { userData: config.userData, logs: config.logs } as Record<string, string>,
+  paths: {
+    userData: config.userData,
+    logs: config.logs,
+    documents: join(config.userData ?? '.', '..', 'Documents'),
+  } as Record<string, string>,
   setPathCalls: [] as [string, string][],
   handlers: new Map<string, (event: unknown, ...args: unknown[]) => unknown>(),
   schemes: [] as unknown[],
@@ -105,6 +109,13 @@ class App extends EventEmitter {
   private readyPromise: Promise<void>;
   private exited = false;
   readonly dock = { hide: () => record('app.dock.hide'), show: async () => record('app.dock.show') };
+  /** Chromium switches: features must be switched on before ready to take effect. */
+  readonly commandLine = {
+    appendSwitch: (name: string, value?: string) => {
+      record(`app.commandLine.appendSwitch:${name}=${value ?? ''}`);
+      if (standIn.ready) violate(`app.commandLine.appendSwitch('${name}') after ready has no effect`);
+    },
+  };
 
   constructor() {
     super();
