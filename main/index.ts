@@ -3,7 +3,7 @@
  * or pure logic that takes its Electron pieces as parameters, and is tested that way; this file
  * itself is run by the headless boot test (test/boot/) under a stand-in `electron`.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { homedir, hostname, userInfo } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -42,6 +42,7 @@ import { createNetworkTrust } from './desktop/network-trust.ts';
 import { createSettingsStore, defaultMarginMs } from './desktop/settings-store.ts';
 import { createTeamMode } from './desktop/team-mode.ts';
 import { createTransfer } from './desktop/transfer.ts';
+import { updateBlock } from './desktop/updates.ts';
 import { createIpcGuard, removeForeignListeners } from './ipc/ipc-guard.ts';
 import { configureLogFile, createDeferredLogger } from './logging/app-logger.ts';
 import { createRedactor } from './logging/log-redaction.ts';
@@ -102,6 +103,13 @@ function safeUserName(): string {
   } catch {
     return 'user';
   }
+}
+
+/** How this copy was installed: electron-builder leaves `package-type` (deb, rpm, pacman) in resources. */
+function installedPackageType(): string | undefined {
+  if (!app.isPackaged) return undefined;
+  const file = join(process.resourcesPath, 'package-type');
+  return existsSync(file) ? readFileSync(file, 'utf8').trim() : undefined;
 }
 
 /** The `tokentray` CLI beside the app: in the installers' resources, or built in a checkout. */
@@ -237,6 +245,29 @@ async function main(): Promise<void> {
         logger,
       }),
     network,
+    updater: {
+      block: updateBlock({
+        isPackaged: app.isPackaged,
+        platform: process.platform,
+        packageType: installedPackageType(),
+        appImage: process.env.APPIMAGE,
+        portable: Boolean(process.env.PORTABLE_EXECUTABLE_FILE),
+      }),
+      load: async () => {
+        // A CommonJS package: its exports are the namespace's default (how Node and the bundle load it).
+        const { autoUpdater } = (await import('electron-updater')).default;
+        autoUpdater.logger = {
+          info: (message: unknown) => logger.info('updater', { message: String(message) }),
+          warn: (message: unknown) => logger.warn('updater', { message: String(message) }),
+          error: (message: unknown) => logger.error('updater', { message: String(message) }),
+          debug: () => undefined,
+        };
+        autoUpdater.autoDownload = true;
+        // Installing is the user's decision (the banner's button), never a surprise at quit.
+        autoUpdater.autoInstallOnAppQuit = false;
+        return autoUpdater;
+      },
+    },
     shortcuts: {
       register: (accelerator, callback) => globalShortcut.register(accelerator, callback),
       unregister: (accelerator) => globalShortcut.unregister(accelerator),

@@ -29,7 +29,10 @@ const unusedConfFeatures = {
   setup(build) {
     const stub = (name) => () => ({ path: join(root, 'scripts/stubs', name) });
     build.onResolve({ filter: /^ajv(-formats)?(\/.*)?$/ }, stub('unused-ajv.mjs'));
-    build.onResolve({ filter: /^semver$/ }, stub('unused-semver.mjs'));
+    // Only conf's: electron-updater needs the real semver to compare versions.
+    build.onResolve({ filter: /^semver$/ }, (args) =>
+      /[\\/]node_modules[\\/]conf[\\/]/.test(args.importer) ? stub('unused-semver.mjs')() : undefined,
+    );
     // The Redis client's optional native hash, needed only by a helper TokenTray never calls.
     build.onResolve({ filter: /^@node-rs\/xxhash$/ }, stub('unused-xxhash.mjs'));
     // https-proxy-agent's optional Negotiate (Kerberos) proxy login, never switched on.

@@ -35,6 +35,9 @@ export const API_METHODS = {
   unlockImport: 'import:unlock',
   applyImport: 'import:apply',
   shortcutInfo: 'shortcut:info',
+  updateInfo: 'updates:info',
+  checkForUpdate: 'updates:check',
+  installUpdate: 'updates:install',
   networkInfo: 'network:info',
   chooseCaFile: 'network:choose-ca',
   clearCaFile: 'network:clear-ca',
@@ -48,6 +51,7 @@ export const API_EVENTS = {
   onStoreIssues: 'store:issues',
   onTokenUsed: 'token:used',
   onTeamChanged: 'team:changed',
+  onUpdateChanged: 'updates:changed',
 } as const satisfies Record<string, EventChannel>;
 
 // A channel without a function (or an event without a subscription) fails the type check here.

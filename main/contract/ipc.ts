@@ -117,6 +117,20 @@ export const shortcutInfoSchema = z.object({
 });
 export type ShortcutInfo = z.infer<typeof shortcutInfoSchema>;
 
+export const updateInfoSchema = z.union([
+  z.object({ state: z.literal('idle') }),
+  z.object({ state: z.literal('checking') }),
+  z.object({ state: z.literal('current'), checkedAt: z.number() }),
+  z.object({ state: z.literal('downloading'), version: z.string(), percent: z.number() }),
+  /** Downloaded: a restart installs it. */
+  z.object({ state: z.literal('ready'), version: z.string() }),
+  z.object({ state: z.literal('error'), reason: z.string() }),
+  /** `package_manager` (deb, rpm), `portable`, `not_packaged`. */
+  z.object({ state: z.literal('unsupported'), reason: z.string() }),
+]);
+/** Where updating stands; the banner and Settings show it. */
+export type UpdateInfo = z.infer<typeof updateInfoSchema>;
+
 export const importResultSchema = z.object({
   added: z.array(profileViewSchema),
   failed: z.array(
@@ -201,6 +215,11 @@ export const INVOKE = {
     result: importResultSchema,
   },
   'shortcut:info': { args: z.tuple([]), result: shortcutInfoSchema },
+  'updates:info': { args: z.tuple([]), result: updateInfoSchema },
+  /** Looks for an update now (Settings' button). */
+  'updates:check': { args: z.tuple([]), result: updateInfoSchema },
+  /** Restarts into the downloaded update. */
+  'updates:install': { args: z.tuple([]), result: z.null() },
   'network:info': { args: z.tuple([]), result: networkInfoSchema },
   /** Asks for a PEM file of extra certificate authorities; refuses one without certificates. */
   'network:choose-ca': { args: z.tuple([]), result: networkInfoSchema },
@@ -229,6 +248,8 @@ export const EVENTS = {
   'token:used': usesSchema,
   /** Team mode connected, lost its connection, or was reconfigured. */
   'team:changed': teamInfoSchema,
+  /** An update is being checked, downloaded, or is ready to install. */
+  'updates:changed': updateInfoSchema,
 } as const;
 export type EventChannel = keyof typeof EVENTS;
 export type EventPayload<C extends EventChannel> = z.output<(typeof EVENTS)[C]>;

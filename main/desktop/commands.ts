@@ -21,6 +21,7 @@ import type { SettingsStore } from './settings-store.ts';
 import type { TeamMode } from './team-mode.ts';
 import type { createTokenUses } from './token-uses.ts';
 import type { Transfer } from './transfer.ts';
+import type { Updates } from './updates.ts';
 
 /** The local token API as commands see it (main/api/api-server.ts). */
 export interface LocalApiPort {
@@ -50,6 +51,7 @@ export interface CommandDeps {
   network: NetworkTrust;
   transfer: Transfer;
   shortcut: GlobalShortcut;
+  updates: Updates;
 }
 
 /**
@@ -146,6 +148,12 @@ export function createCommands(deps: CommandDeps) {
     'import:unlock': (ticket, passphrase) => deps.transfer.unlock(ticket, passphrase),
     'import:apply': (ticket, choices) => deps.transfer.apply(ticket, choices),
     'shortcut:info': () => deps.shortcut.info(deps.settings.get().shortcut),
+    'updates:info': () => deps.updates.info(),
+    'updates:check': () => deps.updates.check(),
+    'updates:install': async () => {
+      await deps.updates.install();
+      return null;
+    },
     'network:info': () => deps.network.info(),
     'network:choose-ca': () => deps.network.chooseCa(),
     'network:clear-ca': () => deps.network.clearCa(),

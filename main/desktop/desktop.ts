@@ -21,6 +21,7 @@ import type { SettingsStore } from './settings-store.ts';
 import type { TeamMode } from './team-mode.ts';
 import { createTokenUses } from './token-uses.ts';
 import type { Transfer } from './transfer.ts';
+import { createUpdates, type UpdateBlock, type UpdaterPort } from './updates.ts';
 
 type ApiSettings = Pick<Settings, 'apiTcpEnabled' | 'apiTcpPort'>;
 
@@ -74,6 +75,8 @@ export interface DesktopDeps {
   transfer: Transfer;
   /** Electron's globalShortcut (Settings → Shortcut). */
   shortcuts: ShortcutPort;
+  /** electron-updater, where this installation can update itself. */
+  updater: { block: UpdateBlock; load(): Promise<UpdaterPort> };
   /** Called once the tray shows the profiles: what start-up deferred may load now. */
   onFirstRender?(): void;
   now(): number;
@@ -105,6 +108,17 @@ export function createDesktop(deps: DesktopDeps) {
     secret: () => localApi.secret(),
   };
 
+  const updates = createUpdates({
+    ...deps.updater,
+    enabled: () => settings.get().checkForUpdates,
+    changed: (view, ready) => {
+      deps.windows.send('updates:changed', view);
+      if (ready && view.state === 'ready') {
+        notifier.show(tr.t('notify.update_title'), tr.t('notify.update_ready', { version: view.version }));
+      }
+    },
+    logger,
+  });
   const shortcut = createGlobalShortcut({ port: deps.shortcuts, onPress: () => void copyPinned(), logger });
   const commands = createCommands({
     service,
@@ -124,6 +138,7 @@ export function createDesktop(deps: DesktopDeps) {
     network: deps.network,
     transfer: deps.transfer,
     shortcut,
+    updates,
   });
   const localApi = deps.createLocalApi((id, client) => commands.handOut(id, client.via, client.name));
   const tray = deps.createTray(onTrayAction);
@@ -203,6 +218,7 @@ export function createDesktop(deps: DesktopDeps) {
       tellTeam();
     }
     if (previous.shortcut !== next.shortcut) shortcut.apply(next.shortcut);
+    if (!previous.checkForUpdates && next.checkForUpdates) void updates.check();
     if (previous.language !== next.language) {
       tr = createTranslator(resolveLocale(next.language, deps.systemLanguages()));
     }
@@ -277,6 +293,7 @@ export function createDesktop(deps: DesktopDeps) {
       await localApi.start(settings.get());
       if (localApi.secret() !== '') deps.redactor.remember(localApi.secret());
       await deps.team.start();
+      updates.start();
       await service.checkDue();
     },
     /** Before the system sleeps. */
@@ -294,6 +311,7 @@ export function createDesktop(deps: DesktopDeps) {
         // No token leaves once quitting has begun.
         await localApi.close().catch(() => undefined);
         shortcut.stop();
+        updates.stop();
         await deps.tick.stop();
         await deps.clipboard.clearIfOurs().catch(() => false);
         await service.close();

@@ -6,7 +6,7 @@ import {
   resolveLocale,
   type Translator,
 } from '../../main/contract/i18n.ts';
-import type { AppEnvironment, ImportResult } from '../../main/contract/ipc.ts';
+import type { AppEnvironment, ImportResult, UpdateInfo } from '../../main/contract/ipc.ts';
 import type { Settings } from '../../main/contract/settings.ts';
 import type { ImportPreview } from '../../main/contract/transfer.ts';
 import type { ProfileView } from '../../main/contract/views.ts';
@@ -40,6 +40,7 @@ export class TokenTrayApp extends LitElement {
     message: { state: true },
     loadError: { state: true },
     announcement: { state: true },
+    updateState: { state: true },
   };
   declare profiles: ProfileView[] | undefined;
   declare settings: Settings | undefined;
@@ -49,6 +50,7 @@ export class TokenTrayApp extends LitElement {
   declare loadError: string | undefined;
   /** The live region's words: state changes and failures, once each. */
   declare announcement: string;
+  declare updateState: UpdateInfo;
   tr: Translator = createTranslator(resolveLocale('system', navigator.languages));
   private removing: ProfileView | undefined;
   private forcing: ProfileView | undefined;
@@ -64,6 +66,7 @@ export class TokenTrayApp extends LitElement {
     this.screen = { name: 'list' };
     this.message = '';
     this.announcement = '';
+    this.updateState = { state: 'idle' };
   }
 
   protected override createRenderRoot() {
@@ -100,6 +103,9 @@ export class TokenTrayApp extends LitElement {
       bridge.onFocusProfile((id) => {
         this.screen = { name: 'list' };
         void this.focusProfile(id);
+      }),
+      bridge.onUpdateChanged((update) => {
+        this.updateState = update;
       }),
       bridge.onStoreIssues((storeIssues) => {
         if (this.env) this.env = { ...this.env, storeIssues };
@@ -138,11 +144,13 @@ export class TokenTrayApp extends LitElement {
 
   private async load(): Promise<void> {
     try {
-      const [settings, env, profiles] = await Promise.all([
+      const [settings, env, profiles, update] = await Promise.all([
         unwrap(api().getSettings()),
         unwrap(api().getEnvironment()),
         unwrap(api().listProfiles()),
+        unwrap(api().updateInfo()),
       ]);
+      this.updateState = update;
       this.env = env;
       this.applySettings(settings);
       this.profiles = profiles;
@@ -283,7 +291,8 @@ export class TokenTrayApp extends LitElement {
     if (!this.profiles || !this.settings || !this.env) return html`<p class="loading">${tr.t('ui.loading')}</p>`;
     const screen = this.screen;
     if (screen.name === 'settings') {
-      return html`<tt-settings .tr=${tr} .settings=${this.settings} .env=${this.env} .profiles=${this.profiles}></tt-settings>`;
+      return html`<tt-settings .tr=${tr} .settings=${this.settings} .env=${this.env} .profiles=${this.profiles}
+        .updateState=${this.updateState}></tt-settings>`;
     }
     if (screen.name === 'form') {
       const editing = screen.editId ? this.profiles.find((p) => p.id === screen.editId) : undefined;
@@ -323,6 +332,14 @@ export class TokenTrayApp extends LitElement {
       ${protection?.warn ? html`<p class="banner warn" role="alert"><span aria-hidden="true">⚠</span> ${protection.text}</p>` : nothing}
       ${writeFailure ? html`<p class="banner warn store-write" role="alert"><span aria-hidden="true">⚠</span> ${tr.t('ui.store_write_failed', { reason: writeFailure.detail })}</p>` : nothing}
       ${issues.length > 0 ? html`<div class="banner warn" role="alert"><p>${tr.t('ui.store_issue')}</p><ul>${issues.map((i) => html`<li>${i.detail}</li>`)}</ul></div>` : nothing}
+      ${
+        this.updateState.state === 'ready'
+          ? html`<div class="banner info update-banner" role="region" aria-label=${tr.t('ui.updates_title')}>
+              <p>${tr.t('ui.update_banner', { version: this.updateState.version })}</p>
+              <button type="button" @click=${() => unwrap(api().installUpdate()).catch((e) => this.say(failureText(e, tr)))}>${tr.t('ui.update_restart')}</button>
+            </div>`
+          : nothing
+      }
       <main>${this.renderMain()}</main>
       <div class="toast" role="status" aria-live="polite">${this.message}</div>
       <div class="sr-only" id="announcer" role="status" aria-live="polite" aria-atomic="true">${this.announcement}</div>

@@ -1,6 +1,6 @@
 import { html, LitElement, nothing } from 'lit';
 import type { Translator } from '../../main/contract/i18n.ts';
-import type { AppEnvironment } from '../../main/contract/ipc.ts';
+import type { AppEnvironment, UpdateInfo } from '../../main/contract/ipc.ts';
 import type { Settings } from '../../main/contract/settings.ts';
 import type { ProfileView } from '../../main/contract/views.ts';
 import { type Language, NOTICE_KINDS } from '../../main/contract/vocabulary.ts';
@@ -8,6 +8,7 @@ import { api, failureText, unwrap } from './api.ts';
 import './api-settings.ts';
 import './network-settings.ts';
 import './shortcut-settings.ts';
+import './update-settings.ts';
 import './team-settings.ts';
 import { toast } from './profile-card.ts';
 
@@ -25,11 +26,13 @@ export class SettingsPanel extends LitElement {
     settings: { attribute: false },
     env: { attribute: false },
     profiles: { attribute: false },
+    updateState: { attribute: false },
   };
   declare tr: Translator;
   declare settings: Settings;
   declare env: AppEnvironment;
   declare profiles: ProfileView[];
+  declare updateState: UpdateInfo;
 
   protected override createRenderRoot() {
     return this;
@@ -107,6 +110,7 @@ export class SettingsPanel extends LitElement {
         <tt-network-settings .tr=${tr}></tt-network-settings>
         <tt-api-settings .tr=${tr} .settings=${settings}></tt-api-settings>
         <tt-team-settings .tr=${tr} .settings=${settings}></tt-team-settings>
+        <tt-update-settings .tr=${tr} .settings=${settings} .info=${this.updateState ?? { state: 'idle' }}></tt-update-settings>
         <p class="hint">TokenTray ${env.version}</p>
       </section>
     `;

@@ -12,6 +12,7 @@ import { createNetworkTrust, type NetworkTrust } from '../../main/desktop/networ
 import { createSettingsStore, defaultMarginMs, type SettingsStore } from '../../main/desktop/settings-store.ts';
 import { createTeamMode } from '../../main/desktop/team-mode.ts';
 import { createTransfer } from '../../main/desktop/transfer.ts';
+import type { UpdateBlock, UpdaterPort } from '../../main/desktop/updates.ts';
 import { createRedactor } from '../../main/logging/log-redaction.ts';
 import { createNotifier } from '../../main/notifications/notifier.ts';
 import { writeFileDurably } from '../../main/system/durable-file.ts';
@@ -36,6 +37,8 @@ export interface DesktopFixtureOptions {
   createTeam?(options: RedisTeamOptions): Promise<TeamPort>;
   /** What the system's proxy settings answer (PAC notation). */
   systemProxy?: string;
+  /** electron-updater, or a fake of it; by default a development run that does not update. */
+  updater?: { block: UpdateBlock; load(): Promise<UpdaterPort> };
 }
 
 /** The desktop app over the real engine (fake token server, real store and cipher) and recording adapters. */
@@ -151,6 +154,7 @@ export async function createDesktopFixture(options: DesktopFixtureOptions = {}) 
     }),
     ...(options.catalogue ? { catalogue: options.catalogue } : {}),
     network,
+    updater: options.updater ?? { block: 'not_packaged', load: () => Promise.reject(new Error('no updater')) },
     shortcuts: {
       register: (accelerator, callback) => {
         if (shortcutState.taken.includes(accelerator)) return false;

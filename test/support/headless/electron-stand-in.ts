@@ -10,6 +10,8 @@
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { existsSync, readFileSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 import { join } from 'node:path';
 import { acquireSingleInstanceLock, releaseSingleInstanceLock } from './single-instance.ts';
 import { loadPage, type Page } from './stand-in-page.ts';
@@ -153,6 +155,9 @@ class App extends EventEmitter {
   getLoginItemSettings = (_options?: unknown) => ({ openAtLogin: standIn.loginItem.openAtLogin });
   setLoginItemSettings(settings: { openAtLogin: boolean; path?: string; args?: string[] }): void {
     standIn.loginItem = { openAtLogin: settings.openAtLogin, path: settings.path, args: settings.args ?? [] };
+  }
+  relaunch(): void {
+    record('app.relaunch');
   }
   requestSingleInstanceLock(): boolean {
     record('app.requestSingleInstanceLock');
@@ -524,7 +529,28 @@ export const session = {
     needReady('session.defaultSession');
     return defaultSession;
   },
+  /** electron-updater downloads through a session of its own. */
+  fromPartition(partition: string, _options?: unknown) {
+    needReady(`session.fromPartition:${partition}`);
+    return { partition };
+  },
 };
+
+/**
+ * Electron's net.request, over Node's http(s): the same options (protocol, hostname, port, path,
+ * method, headers) and the same events (response, error); `session` and `redirect` are accepted
+ * and, like a session without a proxy, change nothing here.
+ */
+export const net = {
+  request(options: Record<string, unknown>) {
+    needReady('net.request');
+    const { session: _session, redirect: _redirect, ...rest } = options;
+    return (rest.protocol === 'https:' ? httpsRequest : httpRequest)(rest);
+  },
+};
+
+/** Electron's built-in autoUpdater: electron-updater emits before-quit-for-update on it. */
+export const autoUpdater = new EventEmitter();
 
 export const powerMonitor = new EventEmitter();
 
@@ -534,6 +560,8 @@ export const ipcRenderer = undefined;
 
 export default {
   app,
+  autoUpdater,
+  net,
   dialog,
   globalShortcut,
   BrowserWindow,
