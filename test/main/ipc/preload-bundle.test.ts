@@ -94,6 +94,7 @@ describe('the built preload', () => {
     api.onStoreIssues(() => undefined);
     api.onTokenUsed(() => undefined);
     api.onTeamChanged(() => undefined);
+    api.onUpdateChanged(() => undefined);
     expect([...listeners.keys()].sort()).toEqual([...EVENT_CHANNELS].sort());
   });
 });
