@@ -38,8 +38,10 @@ const stub = `window.tokentray = {
   listProfiles: async () => { window.__dataAt = performance.now(); return { ok: true, value: ${JSON.stringify(profiles)} }; },
   getSettings: async () => ({ ok: true, value: { clipboardClearSeconds: 60, startAtLogin: false, language: 'en',
     notifications: { refreshFailed: true, expired: true, expiringSoon: true, recovered: true }, defaultRefreshMarginMinutes: 0, allowWeakSecretStorage: false } }),
-  getEnvironment: async () => ({ ok: true, value: { platform: 'linux', locale: 'en', version: 'bench', secretProtection: { kind: 'keychain', backend: 'gnome_libsecret' }, storeIssues: [] } }),
+  getEnvironment: async () => ({ ok: true, value: { platform: 'linux', locale: 'en', version: 'bench', secretProtection: { kind: 'keychain', backend: 'gnome_libsecret' }, storeIssues: [], providers: [] } }),
+  updateInfo: async () => ({ ok: true, value: { state: 'idle' } }),
   onProfilesChanged: () => () => {}, onSettingsChanged: () => () => {}, onFocusProfile: () => () => {}, onStoreIssues: () => () => {},
+  onUpdateChanged: () => () => {}, onTeamChanged: () => () => {}, onTokenUsed: () => () => {},
 };
 new MutationObserver((_, observer) => {
   if (document.querySelectorAll('tt-profile-card article').length === ${PROFILES}) {

@@ -38,12 +38,24 @@ export function filterProfiles(
             .toLocaleLowerCase(tr.locale);
           return words.every((word) => haystack.includes(word));
         });
-  const collator = new Intl.Collator(tr.locale, { numeric: true, sensitivity: 'base' });
+  const collator = collatorFor(tr.locale);
   const byName = (a: ProfileView, b: ProfileView) => collator.compare(a.name, b.name);
   if (sort === 'name') return matched.sort(byName);
   if (sort === 'state') {
     return matched.sort((a, b) => STATE_ORDER[badgeOf(a)] - STATE_ORDER[badgeOf(b)] || byName(a, b));
   }
   // Soonest expiry first; tokens without a known expiry after those with one.
-  return matched.sort((a, b) => (a.expiresAt ?? Infinity) - (b.expiresAt ?? Infinity) || byName(a, b));
+  const expiry = (view: ProfileView) => view.expiresAt ?? Number.MAX_SAFE_INTEGER;
+  return matched.sort((a, b) => expiry(a) - expiry(b) || byName(a, b));
+}
+
+/** Collators are costly to make (ICU data): one per language, kept. */
+const collators = new Map<string, Intl.Collator>();
+function collatorFor(locale: string): Intl.Collator {
+  let collator = collators.get(locale);
+  if (!collator) {
+    collator = new Intl.Collator(locale, { numeric: true, sensitivity: 'base' });
+    collators.set(locale, collator);
+  }
+  return collator;
 }

@@ -98,20 +98,6 @@ export class ProfileCard extends LitElement {
     return this.run(() => unwrap(api().refresh(this.view.id)).then(() => undefined));
   }
 
-  protected override async updated(): Promise<void> {
-    // Tab reaches the current card's controls only; arrows move between cards (see profile-list.ts).
-    const apply = () => {
-      const tabIndex = this.active === false ? -1 : 0;
-      for (const control of this.querySelectorAll<HTMLElement>('button, summary, a[href]')) control.tabIndex = tabIndex;
-    };
-    apply();
-    const parts = this.querySelectorAll<HTMLElement & { updateComplete?: Promise<unknown> }>(
-      'tt-recent-uses, tt-token-inspector',
-    );
-    await Promise.all([...parts].map((part) => part.updateComplete));
-    apply();
-  }
-
   protected override render() {
     const { view, tr } = this;
     const badge = badgeOf(view);
@@ -120,6 +106,8 @@ export class ProfileCard extends LitElement {
     const canForce = this.entry ? resolveEntry(this.entry, view.options).forceRefresh : false;
     const tokenStillValid = problem && view.status !== 'expired' && view.status !== 'none' && view.expiresAt;
     const canUseToken = !view.needsCredentials;
+    // Tab reaches the current card's controls only; arrows move between cards (profile-list.ts).
+    const tab = this.active === false ? -1 : 0;
     return html`
       <article class="card" data-state=${badge} aria-labelledby="name-${view.id}" tabindex=${this.active === false ? -1 : 0}>
         <header class="card-head">
@@ -143,7 +131,7 @@ export class ProfileCard extends LitElement {
           <div><dt>${tr.t('ui.last_refresh')}</dt><dd>${this.time(view.refreshedAt, tr.t('ui.never'))}</dd></div>
           <div><dt>${tr.t('ui.next_refresh')}</dt><dd>${this.time(view.nextRefreshAt, tr.t('ui.not_planned'))}</dd></div>
         </dl>
-        <tt-recent-uses .profileId=${view.id} .tr=${tr}></tt-recent-uses>
+        <tt-recent-uses .profileId=${view.id} .tr=${tr} .tab=${tab}></tt-recent-uses>
         ${
           problem
             ? html`<div class="problem" role="status">
@@ -162,31 +150,31 @@ export class ProfileCard extends LitElement {
               const label = tr.t(
                 format === 'curl' && this.platform === 'win32' ? 'ui.copy_curl_posix' : `ui.copy_${format}`,
               );
-              return html`<button type="button" class="secondary" ?disabled=${!canUseToken}
+              return html`<button type="button" tabindex=${tab} class="secondary" ?disabled=${!canUseToken}
                 aria-label="${tr.t('ui.copy')} ${label}" @click=${() => this.copy(format)}>${label}</button>`;
             })}
           </div>
           <div class="row-actions">
-            <button type="button" data-action="refresh" aria-disabled=${view.refreshing ? 'true' : 'false'} @click=${() => this.refreshNow()}>${tr.t('ui.refresh_now')}</button>
-            <button type="button" class="secondary" ?disabled=${!canUseToken} aria-pressed=${this.revealed !== undefined ? 'true' : 'false'} @click=${() => this.reveal()}>
+            <button type="button" tabindex=${tab} data-action="refresh" aria-disabled=${view.refreshing ? 'true' : 'false'} @click=${() => this.refreshNow()}>${tr.t('ui.refresh_now')}</button>
+            <button type="button" tabindex=${tab} class="secondary" ?disabled=${!canUseToken} aria-pressed=${this.revealed !== undefined ? 'true' : 'false'} @click=${() => this.reveal()}>
               ${this.revealed !== undefined ? tr.t('ui.hide') : tr.t('ui.reveal')}
             </button>
-            <button type="button" class="secondary" ?disabled=${!canUseToken} aria-pressed=${this.inspecting ? 'true' : 'false'}
+            <button type="button" tabindex=${tab} class="secondary" ?disabled=${!canUseToken} aria-pressed=${this.inspecting ? 'true' : 'false'}
               @click=${() => {
                 this.inspecting = !this.inspecting;
               }}>${tr.t('ui.inspect')}</button>
             ${
               canForce
-                ? html`<button type="button" class="secondary" data-action="force" ?disabled=${!canUseToken}
+                ? html`<button type="button" tabindex=${tab} class="secondary" data-action="force" ?disabled=${!canUseToken}
                     aria-disabled=${view.refreshing ? 'true' : 'false'}
                     @click=${() => !view.refreshing && this.ask('force')}>${tr.t('ui.force_refresh')}</button>`
                 : nothing
             }
-            <button type="button" class="secondary" data-action="pin" aria-pressed=${this.pinned ? 'true' : 'false'}
+            <button type="button" tabindex=${tab} class="secondary" data-action="pin" aria-pressed=${this.pinned ? 'true' : 'false'}
               @click=${() => this.run(() => unwrap(api().setSettings({ pinnedProfileId: this.pinned ? '' : view.id })).then(() => undefined))}>
               ${tr.t('ui.pin')}</button>
-            <button type="button" class="secondary" data-action="edit" @click=${() => this.ask('edit')}>${tr.t('ui.edit')}</button>
-            <button type="button" class="danger" data-action="remove" @click=${() => this.ask('remove')}>${tr.t('ui.remove')}</button>
+            <button type="button" tabindex=${tab} class="secondary" data-action="edit" @click=${() => this.ask('edit')}>${tr.t('ui.edit')}</button>
+            <button type="button" tabindex=${tab} class="danger" data-action="remove" @click=${() => this.ask('remove')}>${tr.t('ui.remove')}</button>
           </div>
         </div>
       </article>

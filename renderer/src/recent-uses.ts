@@ -37,9 +37,11 @@ export function useLabel(use: TokenUse, tr: Translator): string {
 
 /** `<tt-recent-uses>`: who took this profile's token lately (the CLI, Postman, the tray...). */
 export class RecentUses extends LitElement {
-  static override properties = { profileId: { attribute: false }, tr: { attribute: false } };
+  static override properties = { profileId: { attribute: false }, tr: { attribute: false }, tab: { attribute: false } };
   declare profileId: string;
   declare tr: Translator;
+  /** The card's tab index: -1 outside the list's current card. */
+  declare tab: number;
 
   protected override createRenderRoot() {
     return this;
@@ -62,7 +64,7 @@ export class RecentUses extends LitElement {
     const now = Date.now();
     // Opening the list shows it as it is now, not as of the last batched word.
     return html`<details class="uses" @toggle=${(e: Event) => (e.target as HTMLDetailsElement).open && reload()}>
-      <summary>${tr.t('ui.uses_title')}${mine.length > 0 ? ` (${mine.length})` : nothing}</summary>
+      <summary tabindex=${this.tab ?? 0}>${tr.t('ui.uses_title')}${mine.length > 0 ? ` (${mine.length})` : nothing}</summary>
       ${
         mine.length === 0
           ? html`<p class="hint">${tr.t('ui.uses_none')}</p>`
