@@ -33,7 +33,7 @@ export async function agentFor(
   context: SecureContext,
   onConnect: (status: number) => void,
 ): Promise<Agent> {
-  if (proxyUrl === undefined) return new TrustingAgent(context);
+  if (proxyUrl === undefined) return directAgent(context);
   if (new URL(proxyUrl).protocol.startsWith('socks')) {
     const { SocksProxyAgent } = await import('socks-proxy-agent');
     return new (withContext(SocksProxyAgent, context))(proxyUrl);
@@ -44,10 +44,20 @@ export async function agentFor(
   return agent;
 }
 
+/** Direct connections reuse their sockets (keep-alive), like Node's global agent; one agent per trust set. */
+let direct: { context: SecureContext; agent: Agent } | undefined;
+function directAgent(context: SecureContext): Agent {
+  if (direct?.context !== context) {
+    direct?.agent.destroy();
+    direct = { context, agent: new TrustingAgent(context) };
+  }
+  return direct.agent;
+}
+
 class TrustingAgent extends HttpsAgent {
   readonly #context: SecureContext;
   constructor(context: SecureContext) {
-    super();
+    super({ keepAlive: true });
     this.#context = context;
   }
   override createConnection(options: object, callback?: (error: Error | null, socket: Duplex) => void) {

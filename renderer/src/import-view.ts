@@ -122,7 +122,7 @@ export class ImportView extends LitElement {
                 @input=${(e: Event) => this.set(index, { name: (e.target as HTMLInputElement).value })} /></div>
             <p class="hint" id="${id}-note">${row.problem ?? note} ${entry.hasKeys ? tr.t('ui.import_has_keys') : tr.t('ui.import_needs_keys')}</p>
             ${
-              !entry.hasKeys && row.include && !locked
+              !entry.hasKeys && row.include
                 ? html`<div class="field"><label for="${id}-api">${tr.t('ui.import_api_key', { name: row.name })}</label>
                     <input id="${id}-api" type="text" autocomplete="off" spellcheck="false"
                       @input=${(e: Event) => this.set(index, { apiKey: (e.target as HTMLInputElement).value })} /></div>
@@ -136,7 +136,7 @@ export class ImportView extends LitElement {
       </div>
       <div class="form-actions">
         <button type="button" class="secondary" @click=${() => this.dispatchEvent(new CustomEvent('tt-cancel', { bubbles: true }))}>${tr.t('ui.cancel')}</button>
-        <button type="button" ?disabled=${this.busy || count === 0 || locked} @click=${() => this.apply()}>${tr.t('ui.import_action', { count })}</button>
+        <button type="button" ?disabled=${this.busy || count === 0} @click=${() => this.apply()}>${tr.t('ui.import_action', { count })}</button>
       </div>
     </section>`;
   }

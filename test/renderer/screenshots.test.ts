@@ -76,3 +76,38 @@ describe('first-run screenshots', () => {
     }
   });
 });
+
+describe('daily-use screenshots', () => {
+  it('renders search over seven profiles, and an import preview', async () => {
+    const w = await chromium.open();
+    try {
+      const names = ['ERNIE prod', 'ERNIE test', 'Feishu bot', 'Gateway', 'DingTalk ops', 'WeChat mini', 'Qianfan batch'];
+      for (const name of names) await w.fx.service.addProfile(w.fx.baiduInput({ name }));
+      await expect.poll(() => w.page.locator('tt-profile-card .badge-valid').count()).toBe(7);
+      await w.page.getByLabel('Search profiles').fill('ernie');
+      await expect.poll(() => w.page.locator('tt-profile-card').count()).toBe(2);
+      await w.page.screenshot({ path: join(OUT, 'search-en-US-light.png') });
+      await w.page.getByLabel('Search profiles').fill('');
+      const file = join(w.fx.temp.dir, 'shot.json');
+      w.dialogAnswers.push(file);
+      await w.page.getByRole('button', { name: 'Export…' }).click();
+      await w.page.getByLabel('Include the keys').check();
+      await w.page.getByLabel('Passphrase', { exact: true }).fill('correct horse battery');
+      await w.page.getByLabel('Passphrase again').fill('correct horse battery');
+      await w.page.getByRole('dialog').getByRole('button', { name: 'Export' }).click();
+      await expect.poll(() => w.page.locator('.toast').textContent()).toContain('Exported 7');
+      w.dialogAnswers.push(file);
+      await w.page.getByRole('button', { name: 'Import…' }).click();
+      await expect.poll(() => w.page.locator('tt-import-view').count()).toBe(1);
+      await w.page.locator('#i-pass').fill('correct horse battery');
+      await w.page.getByRole('button', { name: 'Unlock keys' }).click();
+      await expect.poll(() => w.page.getByText('Keys included.').count()).toBe(7);
+      // The export's message would cover the preview in the picture.
+      await w.page.locator('.toast').evaluate((toast) => toast.replaceChildren());
+      await w.page.screenshot({ path: join(OUT, 'import-en-US-light.png') });
+      expect(w.errors).toEqual([]);
+    } finally {
+      await w.close();
+    }
+  });
+});
