@@ -70,6 +70,17 @@ describe('corporate networks in the built app', () => {
     const gone = await answerOf<ProfileView>(app.api('refresh', view.id));
     expect(gone.error).toMatchObject({ code: 'proxy_error', messageKey: 'proxy_unreachable' });
     await answerOf(app.api('updateProfile', view.id, { proxy: 'system' }));
+    // Removing the CA file takes the trust away again.
+    expect(await answerOf<NetworkInfo>(app.api('clearCaFile'))).toMatchObject({ caFile: '', subjects: [] });
+    expect((await answerOf<ProfileView>(app.api('refresh', view.id))).error).toMatchObject({
+      messageKey: 'network_tls',
+    });
+    expect(await answerOf<NetworkInfo>(app.api('networkInfo'))).toMatchObject({ caFile: '', problem: null });
+  });
+
+  it('says a development run does not update itself, and looks for nothing', async () => {
+    expect(await answerOf(app.api('updateInfo'))).toEqual({ state: 'unsupported', reason: 'not_packaged' });
+    expect(await answerOf(app.api('checkForUpdate'))).toEqual({ state: 'unsupported', reason: 'not_packaged' });
   });
 });
 

@@ -88,6 +88,10 @@ describe('updates in the built app', () => {
     expect(requested).toContain(`/TokenTray-${NEW_VERSION}.AppImage`);
     const info = await answerOf<UpdateInfo>(app.api('updateInfo'));
     expect(info).toEqual({ state: 'ready', version: NEW_VERSION });
+    // Looking again finds the same download ready; nothing is fetched twice.
+    const fetched = requested.length;
+    expect(await answerOf<UpdateInfo>(app.api('checkForUpdate'))).toEqual(info);
+    expect(requested).toHaveLength(fetched);
     const state = await app.state();
     expect(state.windows[0]?.received.map(([channel]) => channel)).toContain('updates:changed');
     // Nothing was replaced yet: the user decides.

@@ -81,7 +81,15 @@ describe('daily-use screenshots', () => {
   it('renders search over seven profiles, and an import preview', async () => {
     const w = await chromium.open();
     try {
-      const names = ['ERNIE prod', 'ERNIE test', 'Feishu bot', 'Gateway', 'DingTalk ops', 'WeChat mini', 'Qianfan batch'];
+      const names = [
+        'ERNIE prod',
+        'ERNIE test',
+        'Feishu bot',
+        'Gateway',
+        'DingTalk ops',
+        'WeChat mini',
+        'Qianfan batch',
+      ];
       for (const name of names) await w.fx.service.addProfile(w.fx.baiduInput({ name }));
       await expect.poll(() => w.page.locator('tt-profile-card .badge-valid').count()).toBe(7);
       await w.page.getByLabel('Search profiles').fill('ernie');
