@@ -129,11 +129,13 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpSend {
  * (407), or refused to connect onwards (another status).
  */
 function proxyOutcome(status: number | undefined, error?: unknown): HttpOutcome {
+  const code = (error as { code?: unknown } | null)?.code;
+  const tls = typeof code === 'string' && TLS_CODES.has(code);
   const details: ErrorDetails = {
-    messageKey: status === undefined ? 'proxy_unreachable' : status === 407 ? 'proxy_auth' : 'proxy_error',
+    messageKey:
+      status === undefined ? (tls ? 'proxy_tls' : 'proxy_unreachable') : status === 407 ? 'proxy_auth' : 'proxy_error',
   };
   if (status !== undefined) details.httpStatus = status;
-  const code = (error as { code?: unknown } | null)?.code;
   if (typeof code === 'string') details.providerCode = code;
   return { ok: false, failure: failure('proxy_error', details) };
 }

@@ -39,7 +39,8 @@ export async function agentFor(
     return new (withContext(SocksProxyAgent, context))(proxyUrl);
   }
   const { HttpsProxyAgent } = await import('https-proxy-agent');
-  const agent = new (withContext(HttpsProxyAgent, context))(proxyUrl);
+  // An https:// proxy (TLS to the proxy itself) is checked against the same authorities.
+  const agent = new (withContext(HttpsProxyAgent, context))(proxyUrl, { secureContext: context });
   agent.on('proxyConnect', (connect: { statusCode: number }) => onConnect(connect.statusCode));
   return agent;
 }

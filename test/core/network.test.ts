@@ -94,6 +94,14 @@ describe('proxies', () => {
     });
   });
 
+  it('speaks TLS to an https:// proxy, trusting it through the same CA file', async () => {
+    const secure = await proxy(startConnectProxy({ tls: ca }));
+    const outcome = await trusting()({ method: 'POST', url: inspected.oauthUrl, form, proxy: secure.url });
+    expect(outcome).toMatchObject({ ok: true, response: { status: 200 } });
+    const untrusted = await trusting([])({ method: 'POST', url: inspected.oauthUrl, form, proxy: secure.url });
+    expect(untrusted).toMatchObject({ ok: false, failure: { code: 'proxy_error', messageKey: 'proxy_tls' } });
+  });
+
   it('goes through a SOCKS5 proxy', async () => {
     const socks = await proxy(startSocksProxy());
     const outcome = await trusting()({ method: 'POST', url: inspected.oauthUrl, form, proxy: socks.url });

@@ -1,4 +1,5 @@
-import { createServer, type IncomingMessage } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import { type AddressInfo, connect, createServer as createTcpServer, type Socket } from 'node:net';
 
 export interface TestProxy {
@@ -12,10 +13,13 @@ export interface TestProxy {
  * An HTTP CONNECT proxy on loopback, like a corporate one: it may want a password (`user:pass`,
  * answering 407 without it) or refuse to go anywhere (`refuse`: the status it answers).
  */
-export async function startConnectProxy(options: { auth?: string; refuse?: number } = {}): Promise<TestProxy> {
+export async function startConnectProxy(
+  options: { auth?: string; refuse?: number; tls?: { key: string; cert: string } } = {},
+): Promise<TestProxy> {
   const tunnels: string[] = [];
   const sockets = new Set<Socket>();
-  const server = createServer((_req, res) => res.writeHead(405).end());
+  const refuse = (_req: IncomingMessage, res: ServerResponse) => res.writeHead(405).end();
+  const server = options.tls ? createHttpsServer(options.tls, refuse) : createServer(refuse);
   server.on('connect', (req: IncomingMessage, client: Socket) => {
     sockets.add(client);
     const expected = options.auth && `Basic ${Buffer.from(options.auth).toString('base64')}`;
@@ -37,7 +41,8 @@ export async function startConnectProxy(options: { auth?: string; refuse?: numbe
     upstream.on('error', () => client.destroy());
     client.on('error', () => upstream.destroy());
   });
-  return listen(server, 'http', tunnels, sockets);
+  const proxy = await listen(server, options.tls ? 'https' : 'http', tunnels, sockets);
+  return options.tls ? { ...proxy, url: proxy.url.replace('127.0.0.1', 'localhost') } : proxy;
 }
 
 /** A SOCKS5 proxy on loopback (no authentication, CONNECT only: what socks5:// needs). */
