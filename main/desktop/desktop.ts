@@ -113,6 +113,7 @@ export function createDesktop(deps: DesktopDeps) {
     enabled: () => settings.get().checkForUpdates,
     changed: (view, ready) => {
       deps.windows.send('updates:changed', view);
+      if (view.state === 'ready') renderTray();
       if (ready && view.state === 'ready') {
         notifier.show(tr.t('notify.update_title'), tr.t('notify.update_ready', { version: view.version }));
       }
@@ -170,7 +171,15 @@ export function createDesktop(deps: DesktopDeps) {
 
   function renderTray(views: readonly ProfileView[] = service.listProfiles()): void {
     const team = service.teamStatus();
-    tray.render({ views, now: deps.now(), tr, startAtLogin, ...(team ? { team } : {}) });
+    const update = updates.info();
+    tray.render({
+      views,
+      now: deps.now(),
+      tr,
+      startAtLogin,
+      ...(team ? { team } : {}),
+      ...(update.state === 'ready' ? { updateReady: update.version } : {}),
+    });
   }
 
   /** The window hears when team mode connects, loses Redis, or changes. */
@@ -255,6 +264,9 @@ export function createDesktop(deps: DesktopDeps) {
             notifier.show(tr.t('tray.login_failed_title'), describe(error));
             renderTray();
           }
+          return;
+        case 'install-update':
+          await updates.install();
           return;
         case 'quit':
           deps.quit();

@@ -9,6 +9,7 @@ export type TrayAction =
   | { type: 'refresh'; profileId: string }
   | { type: 'open'; profileId?: string }
   | { type: 'toggle-login' }
+  | { type: 'install-update' }
   | { type: 'quit' };
 
 export interface MenuItemSpec {
@@ -28,6 +29,8 @@ export interface TrayMenuInput {
   platform: NodeJS.Platform;
   /** Team mode, when on: the tooltip says when Redis cannot be reached. */
   team?: TeamStatus;
+  /** A downloaded update waiting for a restart: the menu offers it. */
+  updateReady?: string;
 }
 
 const COPY_LABEL: Record<CopyFormat, MessageKey> = {
@@ -92,6 +95,14 @@ export function buildTrayMenu(input: TrayMenuInput): MenuItemSpec[] {
       action: { type: 'toggle-login' },
     },
     { type: 'separator' },
+    ...(input.updateReady
+      ? [
+          {
+            label: tr.t('tray.install_update', { version: input.updateReady }),
+            action: { type: 'install-update' },
+          } as const,
+        ]
+      : []),
     { label: tr.t('tray.quit'), action: { type: 'quit' } },
   ];
   return input.platform === 'win32' ? menu.map(escapeMnemonics) : menu;

@@ -98,7 +98,9 @@ describe('updates in the built app', () => {
     expect(readFileSync(installed, 'utf8')).toContain('exit 0');
     expect(existsSync(marker)).toBe(false);
 
-    await answerOf(app.api('installUpdate'));
+    // The tray offers it too; that is where a tray app's user looks.
+    await app.until((s) => expect(s.tray?.menu.map((i) => i.label)).toContain(`Restart to update to ${NEW_VERSION}`));
+    await app.tray('Restart to update');
     expect(await app.exit(15_000)).toMatchObject({ code: 0 });
     await expect.poll(() => existsSync(marker), { timeout: 5_000 }).toBe(true);
     expect(readFileSync(marker, 'utf8').trim()).toBe('true');

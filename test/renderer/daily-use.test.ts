@@ -396,3 +396,28 @@ describe('the global shortcut in the window', () => {
     await expect.poll(() => w?.shortcutState.held.size).toBe(0);
   });
 });
+
+describe('updates in the window', () => {
+  it('shows a banner once an update is downloaded, and restarts into it only when asked', async () => {
+    const { EventEmitter } = await import('node:events');
+    const emitter = new EventEmitter();
+    const installs: unknown[] = [];
+    const port = Object.assign(emitter, {
+      checkForUpdates: async () => {
+        emitter.emit('update-available', { version: '0.2.0' });
+        setTimeout(() => emitter.emit('update-downloaded', { version: '0.2.0' }), 300);
+      },
+      quitAndInstall: (...args: unknown[]) => void installs.push(args),
+    });
+    w = await chromium.open({ updater: { block: null, load: async () => port as never } });
+    const { page } = w;
+    const banner = page.getByRole('region', { name: 'Updates' });
+    await expect.poll(() => banner.textContent()).toContain('TokenTray 0.2.0 is ready to install.');
+    expect(installs).toEqual([]);
+    await page.getByRole('button', { name: 'Settings' }).click();
+    expect(await page.locator('#s-update-state').textContent()).toContain('0.2.0 is downloaded');
+    await banner.getByRole('button', { name: 'Restart and update' }).click();
+    await expect.poll(() => installs).toEqual([[false, true]]);
+    expect({ violations: await axeViolations(page) }).toEqual({ violations: [] });
+  });
+});
