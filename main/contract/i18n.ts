@@ -74,6 +74,7 @@ export function createTranslator(locale: Locale): Translator {
   // Intl leaves out zero units; a countdown at zero must still say "0s".
   const secondsFormat = lazy(() => new Intl.DurationFormat(locale, { style, secondsDisplay: 'always' }));
   const dateTimeFormat = lazy(() => new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' }));
+  const durations = new Map<string, string>();
   const text = (key: string, params: Params = {}) =>
     (lookup(CATALOGS[locale], key) ?? lookup(en, key) ?? key).replace(/\{(\w+)\}/g, (whole, name: string) =>
       name in params ? String(params[name]) : whole,
@@ -88,10 +89,19 @@ export function createTranslator(locale: Locale): Translator {
       const hours = Math.floor((total % DAY) / HOUR);
       const minutes = Math.floor((total % HOUR) / MINUTE);
       const seconds = Math.floor((total % MINUTE) / 1000);
-      if (days > 0) return durationFormat().format({ days, hours });
-      if (hours > 0) return durationFormat().format({ hours, minutes });
-      if (minutes > 0) return durationFormat().format({ minutes, seconds });
-      return secondsFormat().format({ seconds });
+      // Two units at most, so the same few texts recur on every card and every tick: formatting
+      // one costs ~40 µs (Intl.DurationFormat), looking it up nothing.
+      const key = days > 0 ? `d${days},${hours}` : hours > 0 ? `h${hours},${minutes}` : `m${minutes},${seconds}`;
+      let formatted = durations.get(key);
+      if (formatted === undefined) {
+        if (days > 0) formatted = durationFormat().format({ days, hours });
+        else if (hours > 0) formatted = durationFormat().format({ hours, minutes });
+        else if (minutes > 0) formatted = durationFormat().format({ minutes, seconds });
+        else formatted = secondsFormat().format({ seconds });
+        if (durations.size >= 5000) durations.clear();
+        durations.set(key, formatted);
+      }
+      return formatted;
     },
     dateTime: (ms) => dateTimeFormat().format(ms),
   };
