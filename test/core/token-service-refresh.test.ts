@@ -174,21 +174,24 @@ describe('refreshing', () => {
   });
 
   it('never has more than the allowed number of requests in flight', async () => {
-    await fx.service.close();
+    // Six profiles with valid tokens first, so what follows is exactly six refreshes however slow
+    // the machine is (an add's first fetch could otherwise finish before its refresh is asked).
+    const ids = [];
+    for (let i = 0; i < 6; i++) ids.push((await fx.service.addProfile(fx.baiduInput({ name: `p${i}` }))).id);
+    await Promise.all(ids.map((id) => fx.service.refresh(id)));
     const service = await fx.restart({ maxConcurrentRequests: 2 });
+    const before = fx.server.issued.length;
     let active = 0;
     let peak = 0;
     fx.server.behave({ type: 'delay', ms: 40 });
     service.onChange(() => undefined);
-    const ids = [];
-    for (let i = 0; i < 6; i++) ids.push((await service.addProfile(fx.baiduInput({ name: `p${i}` }))).id);
     const watch = setInterval(() => {
       active = fx.server.requests.length - fx.server.issued.length;
       peak = Math.max(peak, active);
     }, 5);
     await Promise.all(ids.map((id) => service.refresh(id)));
     clearInterval(watch);
-    expect(fx.server.issued).toHaveLength(6);
+    expect(fx.server.issued.length - before).toBe(6);
     expect(peak).toBeLessThanOrEqual(2);
     expect(peak).toBeGreaterThan(0);
   });
