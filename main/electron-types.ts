@@ -8,6 +8,7 @@ export type {
   App,
   BrowserWindow,
   BrowserWindowConstructorOptions,
+  Dialog,
   IpcMain,
   IpcMainInvokeEvent,
   Menu,

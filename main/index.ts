@@ -3,7 +3,7 @@
  * or pure logic that takes its Electron pieces as parameters, and is tested that way; this file
  * itself is run by the headless boot test (test/boot/) under a stand-in `electron`.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { homedir, hostname, userInfo } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -42,16 +42,17 @@ import { createNetworkTrust } from './desktop/network-trust.ts';
 import { createSettingsStore, defaultMarginMs } from './desktop/settings-store.ts';
 import { createTeamMode } from './desktop/team-mode.ts';
 import { createTransfer } from './desktop/transfer.ts';
-import { updateBlock } from './desktop/updates.ts';
 import { createIpcGuard, removeForeignListeners } from './ipc/ipc-guard.ts';
 import { configureLogFile, createDeferredLogger } from './logging/app-logger.ts';
 import { createRedactor } from './logging/log-redaction.ts';
 import { createNotifier } from './notifications/notifier.ts';
 import { createSafeStorageCipher, describeProtection } from './secrets/safe-storage-cipher.ts';
 import { writeFileDurably } from './system/durable-file.ts';
+import { electronUpdater } from './system/electron-updater.ts';
+import { createFileDialogs } from './system/file-dialogs.ts';
 import { createLoginItem, HIDDEN_ARG, loginLaunchTarget } from './system/login-item.ts';
 import { createTrayController } from './tray/tray.ts';
-import type { Health } from './tray/tray-status.ts';
+import { trayIcons } from './tray/tray-icons.ts';
 import { APP_SCHEME, APP_SCHEME_PRIVILEGES, createAppProtocolHandler, PAGE_URL } from './window/app-protocol.ts';
 import { hardenSession, hardenWebContents } from './window/main-window.ts';
 import { createWindowManager } from './window/window-manager.ts';
@@ -86,30 +87,12 @@ const logger = createDeferredLogger(async () => {
 }, redactor);
 let quitState: 'running' | 'shutting-down' | 'done' = 'running';
 
-/** macOS: template PNGs (the system tints them); Windows: multi-size .ico; Linux: PNG (+@2x). */
-function trayIcons(): Record<Health, Electron.NativeImage> {
-  const file = (state: Health) => {
-    if (process.platform === 'darwin') return `tray-${state}Template.png`;
-    if (process.platform === 'win32') return `tray-${state}.ico`;
-    return `tray-${state}.png`;
-  };
-  const load = (state: Health) => nativeImage.createFromPath(join(appRoot, 'assets/tray', file(state)));
-  return { ok: load('ok'), warning: load('warning'), error: load('error') };
-}
-
 function safeUserName(): string {
   try {
     return userInfo().username;
   } catch {
     return 'user';
   }
-}
-
-/** How this copy was installed: electron-builder leaves `package-type` (deb, rpm, pacman) in resources. */
-function installedPackageType(): string | undefined {
-  if (!app.isPackaged) return undefined;
-  const file = join(process.resourcesPath, 'package-type');
-  return existsSync(file) ? readFileSync(file, 'utf8').trim() : undefined;
 }
 
 /** The `tokentray` CLI beside the app: in the installers' resources, or built in a checkout. */
@@ -136,16 +119,11 @@ async function main(): Promise<void> {
     platform: process.platform,
     weakAccepted: () => settings.get().allowWeakSecretStorage,
   });
+  const dialogs = createFileDialogs(dialog, () => app.getPath('documents'));
   const network = createNetworkTrust({
     settings,
     readFile: (path) => readFile(path, 'utf8'),
-    chooseFile: async () => {
-      const chosen = await dialog.showOpenDialog({
-        properties: ['openFile'],
-        filters: [{ name: 'PEM', extensions: ['pem', 'crt', 'cer'] }],
-      });
-      return chosen.canceled ? undefined : chosen.filePaths[0];
-    },
+    chooseFile: dialogs.certificateFile,
     systemProxy: (url) => session.defaultSession.resolveProxy(url),
     logger,
   });
@@ -211,7 +189,7 @@ async function main(): Promise<void> {
           e2e?.menus.push(template.map((item) => item.label ?? item.type));
           return Menu.buildFromTemplate(template);
         },
-        icons: trayIcons(),
+        icons: trayIcons(process.platform, join(appRoot, 'assets/tray'), (path) => nativeImage.createFromPath(path)),
         platform: process.platform,
         onAction,
       }),
@@ -245,29 +223,15 @@ async function main(): Promise<void> {
         logger,
       }),
     network,
-    updater: {
-      block: updateBlock({
+    updater: electronUpdater(
+      {
         isPackaged: app.isPackaged,
         platform: process.platform,
-        packageType: installedPackageType(),
-        appImage: process.env.APPIMAGE,
-        portable: Boolean(process.env.PORTABLE_EXECUTABLE_FILE),
-      }),
-      load: async () => {
-        // A CommonJS package: its exports are the namespace's default (how Node and the bundle load it).
-        const { autoUpdater } = (await import('electron-updater')).default;
-        autoUpdater.logger = {
-          info: (message: unknown) => logger.info('updater', { message: String(message) }),
-          warn: (message: unknown) => logger.warn('updater', { message: String(message) }),
-          error: (message: unknown) => logger.error('updater', { message: String(message) }),
-          debug: () => undefined,
-        };
-        autoUpdater.autoDownload = true;
-        // Installing is the user's decision (the banner's button), never a surprise at quit.
-        autoUpdater.autoInstallOnAppQuit = false;
-        return autoUpdater;
+        resourcesPath: process.resourcesPath,
+        env: process.env,
       },
-    },
+      logger,
+    ),
     shortcuts: {
       register: (accelerator, callback) => globalShortcut.register(accelerator, callback),
       unregister: (accelerator) => globalShortcut.unregister(accelerator),
@@ -275,20 +239,8 @@ async function main(): Promise<void> {
     },
     transfer: createTransfer({
       service,
-      chooseSaveFile: async (suggested) => {
-        const chosen = await dialog.showSaveDialog({
-          defaultPath: join(app.getPath('documents'), suggested),
-          filters: [{ name: 'TokenTray profiles', extensions: ['json'] }],
-        });
-        return chosen.canceled ? undefined : chosen.filePath;
-      },
-      chooseOpenFile: async () => {
-        const chosen = await dialog.showOpenDialog({
-          properties: ['openFile'],
-          filters: [{ name: 'TokenTray profiles', extensions: ['json'] }],
-        });
-        return chosen.canceled ? undefined : chosen.filePaths[0];
-      },
+      chooseSaveFile: dialogs.exportFile,
+      chooseOpenFile: dialogs.importFile,
       writeFile: writeFileDurably,
       readFile: (path) => readFile(path, 'utf8'),
       appName: `TokenTray ${app.getVersion()}`,

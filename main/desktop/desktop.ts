@@ -22,6 +22,7 @@ import type { TeamMode } from './team-mode.ts';
 import { createTokenUses } from './token-uses.ts';
 import type { Transfer } from './transfer.ts';
 import { createUpdates, type UpdateBlock, type UpdaterPort } from './updates.ts';
+import { createUserActions } from './user-actions.ts';
 
 type ApiSettings = Pick<Settings, 'apiTcpEnabled' | 'apiTcpPort'>;
 
@@ -120,7 +121,7 @@ export function createDesktop(deps: DesktopDeps) {
     },
     logger,
   });
-  const shortcut = createGlobalShortcut({ port: deps.shortcuts, onPress: () => void copyPinned(), logger });
+  const shortcut = createGlobalShortcut({ port: deps.shortcuts, onPress: () => void actions.copyPinned(), logger });
   const commands = createCommands({
     service,
     settings,
@@ -142,28 +143,21 @@ export function createDesktop(deps: DesktopDeps) {
     updates,
   });
   const localApi = deps.createLocalApi((id, client) => commands.handOut(id, client.via, client.name));
-  const tray = deps.createTray(onTrayAction);
+  const tray = deps.createTray((action) => actions.onTrayAction(action));
   const notifier = deps.createNotifier((profileId) => deps.windows.show(profileId));
-
-  /** The global shortcut: the pinned profile's token onto the clipboard, said in a notification. */
-  async function copyPinned(): Promise<void> {
-    const id = settings.get().pinnedProfileId;
-    const view = id === '' ? undefined : service.getProfile(id);
-    if (!view) {
-      notifier.show(tr.t('notify.shortcut_title'), tr.t('notify.shortcut_no_pin'));
-      return;
-    }
-    try {
-      const { clearsInSeconds } = await commands.copy(view.id, 'raw', 'shortcut');
-      const body =
-        clearsInSeconds > 0
-          ? tr.t('notify.shortcut_copied', { name: view.name, seconds: clearsInSeconds })
-          : tr.t('notify.shortcut_copied_kept', { name: view.name });
-      notifier.show(tr.t('notify.shortcut_title'), body, view.id);
-    } catch {
-      notifier.show(tr.t('notify.shortcut_title'), tr.t('notify.shortcut_failed', { name: view.name }), view.id);
-    }
-  }
+  const actions = createUserActions({
+    service,
+    commands,
+    updates,
+    settings,
+    notifier,
+    windows: deps.windows,
+    quit: () => deps.quit(),
+    tr: () => tr,
+    startAtLogin: () => startAtLogin,
+    renderTray: () => renderTray(),
+    logger,
+  });
 
   function storeIssues(): StoreIssue[] {
     return [...(deps.startupIssues ?? []), ...service.storeIssues()];
@@ -234,51 +228,6 @@ export function createDesktop(deps: DesktopDeps) {
     deps.windows.send('settings:changed', next);
     // The default margin moves every countdown's next refresh; the language changes every label.
     onViews(service.listProfiles());
-  }
-
-  function describe(error: unknown): string {
-    return tr.t(error instanceof AppError ? error.messageKey : 'app.no_token');
-  }
-
-  function onTrayAction(action: TrayAction): void {
-    const run = async () => {
-      switch (action.type) {
-        case 'copy':
-          try {
-            await commands.copy(action.profileId, action.format, 'tray');
-          } catch (error) {
-            const name = service.getProfile(action.profileId)?.name ?? '';
-            notifier.show(tr.t('notify.copy_failed_title', { name }), describe(error), action.profileId);
-          }
-          return;
-        case 'refresh':
-          await service.refresh(action.profileId);
-          return;
-        case 'open':
-          deps.windows.show(action.profileId);
-          return;
-        case 'toggle-login':
-          try {
-            await commands.setSettings({ startAtLogin: !startAtLogin });
-          } catch (error) {
-            notifier.show(tr.t('tray.login_failed_title'), describe(error));
-            renderTray();
-          }
-          return;
-        case 'install-update':
-          await updates.install();
-          return;
-        case 'quit':
-          deps.quit();
-          return;
-      }
-    };
-    run().catch((error: unknown) => {
-      logger.error('tray action failed', {
-        action: action.type,
-        error: error instanceof Error ? error.name : 'unknown',
-      });
-    });
   }
 
   return {
