@@ -1,27 +1,22 @@
 import { html, LitElement, nothing } from 'lit';
-import {
-  createTranslator,
-  describeError,
-  type MessageKey,
-  resolveLocale,
-  type Translator,
-} from '../../main/contract/i18n.ts';
+import { createTranslator, type MessageKey, resolveLocale, type Translator } from '../../main/contract/i18n.ts';
 import type { AppEnvironment, ImportResult, UpdateInfo } from '../../main/contract/ipc.ts';
 import type { Settings } from '../../main/contract/settings.ts';
 import type { ImportPreview } from '../../main/contract/transfer.ts';
 import type { ProfileView } from '../../main/contract/views.ts';
 import { announce, type Memory } from './announcer.ts';
 import { api, failureText, unwrap } from './api.ts';
-import { confirmDialog } from './confirm-dialog.ts';
 import { setCountdownTranslator } from './countdown.ts';
 import type { ExportDialog } from './export-dialog.ts';
 import './export-dialog.ts';
 import './import-view.ts';
 import './profile-card.ts';
+import type { ProfileConfirm } from './profile-confirm.ts';
+import './profile-confirm.ts';
 import './profile-form.ts';
 import type { ProfileList } from './profile-list.ts';
 import './profile-list.ts';
-import { protectionText } from './settings-panel.ts';
+import { banners } from './banners.ts';
 import './settings-panel.ts';
 
 type Screen =
@@ -52,8 +47,6 @@ export class TokenTrayApp extends LitElement {
   declare announcement: string;
   declare updateState: UpdateInfo;
   tr: Translator = createTranslator(resolveLocale('system', navigator.languages));
-  private removing: ProfileView | undefined;
-  private forcing: ProfileView | undefined;
   private messageTimer: ReturnType<typeof setTimeout> | undefined;
   private unsubscribe: (() => void)[] = [];
   private seen: Memory = new Map();
@@ -91,6 +84,11 @@ export class TokenTrayApp extends LitElement {
       this.querySelector<ExportDialog>('tt-export-dialog')?.open();
     });
     this.addEventListener('tt-import', () => void this.openImport());
+    this.addEventListener('tt-removed', (e) => {
+      const next = (e as CustomEvent<string | undefined>).detail;
+      if (next) void this.focusProfile(next);
+      else this.focusNav('add');
+    });
     this.addEventListener('tt-imported', (e) => this.imported((e as CustomEvent<ImportResult>).detail));
     document.addEventListener('keydown', this.onGlobalKey);
     const bridge = api();
@@ -192,20 +190,11 @@ export class TokenTrayApp extends LitElement {
     if (type === 'edit') {
       this.go({ name: 'form', editId: id }, () => void this.focusProfile(id, 'edit'));
     }
-    if (type === 'remove') {
-      this.removing = this.profiles?.find((p) => p.id === id);
-      this.openDialog('#confirm-remove');
-    }
-    if (type === 'force') {
-      this.forcing = this.profiles?.find((p) => p.id === id);
-      this.openDialog('#confirm-force');
-    }
-  }
-
-  private openDialog(selector: string): void {
-    this.opener = document.activeElement as HTMLElement;
-    this.requestUpdate();
-    void this.updateComplete.then(() => this.querySelector<HTMLDialogElement>(selector)?.showModal());
+    const view = this.profiles?.find((p) => p.id === id);
+    const confirm = this.querySelector<ProfileConfirm>('tt-profile-confirm');
+    if (!view || !confirm) return;
+    if (type === 'remove') confirm.askRemove(view, this.list()?.shown() ?? []);
+    if (type === 'force') confirm.askForce(view);
   }
 
   /** Back to whoever opened the dialog, when it is still there. */
@@ -237,39 +226,6 @@ export class TokenTrayApp extends LitElement {
     this.say([this.tr.t('ui.imported', { count: result.added.length }), ...failed].join(' '));
     const first = result.added[0];
     if (first) void this.focusProfile(first.id);
-  }
-
-  /** WeChat's force_refresh: only on the user's word, after saying what it costs. */
-  private async confirmForce(): Promise<void> {
-    const target = this.forcing;
-    this.querySelector<HTMLDialogElement>('#confirm-force')?.close();
-    this.restoreOpener();
-    if (!target) return;
-    try {
-      const view = await unwrap(api().refresh(target.id, { force: true }));
-      if (view.error) this.say(describeError(view.error, this.tr).message);
-    } catch (error) {
-      this.say(failureText(error, this.tr));
-    }
-  }
-
-  private async confirmRemove(): Promise<void> {
-    const target = this.removing;
-    const shown = this.list()?.shown() ?? [];
-    this.opener = undefined;
-    this.querySelector<HTMLDialogElement>('#confirm-remove')?.close();
-    if (!target) return;
-    try {
-      await unwrap(api().removeProfile(target.id));
-      this.say(this.tr.t('ui.removed', { name: target.name }));
-      // Focus moves to the card that took its place (or the one before), never to the page.
-      const at = shown.findIndex((view) => view.id === target.id);
-      const next = shown[at + 1] ?? shown[at - 1];
-      if (next) await this.focusProfile(next.id);
-      else this.focusNav('add');
-    } catch (error) {
-      this.say(failureText(error, this.tr));
-    }
   }
 
   /** Opens a screen; `returnFocus` runs when the user comes back from it (Back, Cancel). */
@@ -314,10 +270,6 @@ export class TokenTrayApp extends LitElement {
 
   protected override render() {
     const { tr } = this;
-    const protection = this.env ? protectionText(this.env, tr) : undefined;
-    const allIssues = this.env?.storeIssues ?? [];
-    const writeFailure = allIssues.find((i) => i.kind === 'write_failed');
-    const issues = allIssues.filter((i) => i.kind !== 'write_failed');
     const onList = this.screen.name === 'list';
     return html`
       <header class="topbar">
@@ -329,49 +281,12 @@ export class TokenTrayApp extends LitElement {
           <button type="button" class="primary" data-nav="add" @click=${() => this.go({ name: 'form' }, () => this.focusNav('add'))}>${tr.t('ui.add_profile')}</button>
         </nav>
       </header>
-      ${protection?.warn ? html`<p class="banner warn" role="alert"><span aria-hidden="true">⚠</span> ${protection.text}</p>` : nothing}
-      ${writeFailure ? html`<p class="banner warn store-write" role="alert"><span aria-hidden="true">⚠</span> ${tr.t('ui.store_write_failed', { reason: writeFailure.detail })}</p>` : nothing}
-      ${issues.length > 0 ? html`<div class="banner warn" role="alert"><p>${tr.t('ui.store_issue')}</p><ul>${issues.map((i) => html`<li>${i.detail}</li>`)}</ul></div>` : nothing}
-      ${
-        this.updateState.state === 'ready'
-          ? html`<div class="banner info update-banner" role="region" aria-label=${tr.t('ui.updates_title')}>
-              <p>${tr.t('ui.update_banner', { version: this.updateState.version })}</p>
-              <button type="button" @click=${() => unwrap(api().installUpdate()).catch((e) => this.say(failureText(e, tr)))}>${tr.t('ui.update_restart')}</button>
-            </div>`
-          : nothing
-      }
+      ${banners(this.env, this.updateState, tr, (error) => this.say(failureText(error, tr)))}
       <main>${this.renderMain()}</main>
       <div class="toast" role="status" aria-live="polite">${this.message}</div>
       <div class="sr-only" id="announcer" role="status" aria-live="polite" aria-atomic="true">${this.announcement}</div>
       <tt-export-dialog .tr=${tr} .profiles=${this.profiles ?? []} @tt-closed=${() => this.restoreOpener()}></tt-export-dialog>
-      ${confirmDialog(
-        this,
-        tr,
-        'confirm-force',
-        tr.t('ui.force_title', { name: this.forcing?.name ?? '' }),
-        this.forcing?.shared && this.settings?.team.enabled
-          ? `${tr.t('ui.force_body')} ${tr.t('ui.force_body_team', { team: this.settings.team.prefix })}`
-          : tr.t('ui.force_body'),
-        tr.t('ui.force_refresh'),
-        () => this.confirmForce(),
-        () => {
-          this.forcing = undefined;
-          this.restoreOpener();
-        },
-      )}
-      ${confirmDialog(
-        this,
-        tr,
-        'confirm-remove',
-        tr.t('ui.remove_title', { name: this.removing?.name ?? '' }),
-        tr.t('ui.remove_body'),
-        tr.t('ui.remove'),
-        () => this.confirmRemove(),
-        () => {
-          this.removing = undefined;
-          this.restoreOpener();
-        },
-      )}
+      <tt-profile-confirm .tr=${tr} .settings=${this.settings}></tt-profile-confirm>
     `;
   }
 }
