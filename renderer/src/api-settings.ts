@@ -1,13 +1,14 @@
-import { html, LitElement, nothing } from 'lit';
+import { html, nothing } from 'lit';
 import type { Translator } from '../../main/contract/i18n.ts';
 import type { ApiStatus } from '../../main/contract/ipc.ts';
 import type { Settings } from '../../main/contract/settings.ts';
 import { api, failureText, unwrap } from './api.ts';
 import { confirmDialog } from './confirm-dialog.ts';
+import { LightElement } from './light-element.ts';
 import { toast } from './profile-card.ts';
 
 /** Settings' section for the `tokentray` CLI and the local token API: where it is, TCP, the secret. */
-export class ApiSettings extends LitElement {
+export class ApiSettings extends LightElement {
   static override properties = {
     tr: { attribute: false },
     settings: { attribute: false },
@@ -17,16 +18,7 @@ export class ApiSettings extends LitElement {
   declare settings: Settings;
   declare status: ApiStatus | undefined;
 
-  protected override createRenderRoot() {
-    return this;
-  }
-
-  override connectedCallback(): void {
-    super.connectedCallback();
-    void this.load();
-  }
-
-  private async load(): Promise<void> {
+  protected override async load(): Promise<void> {
     this.status = await unwrap(api().apiStatus()).catch(() => undefined);
   }
 

@@ -1,4 +1,4 @@
-import { html, LitElement, nothing } from 'lit';
+import { html, nothing } from 'lit';
 import { createTranslator, type MessageKey, resolveLocale, type Translator } from '../../main/contract/i18n.ts';
 import type { AppEnvironment, ImportResult, UpdateInfo } from '../../main/contract/ipc.ts';
 import type { Settings } from '../../main/contract/settings.ts';
@@ -18,6 +18,7 @@ import type { ProfileList } from './profile-list.ts';
 import './profile-list.ts';
 import { banners } from './banners.ts';
 import './settings-panel.ts';
+import { LightElement } from './light-element.ts';
 
 type Screen =
   | { name: 'list' }
@@ -26,7 +27,7 @@ type Screen =
   | { name: 'import'; preview: ImportPreview };
 
 /** The status window: loads state once, then follows main's events; views render from state. */
-export class TokenTrayApp extends LitElement {
+export class TokenTrayApp extends LightElement {
   static override properties = {
     profiles: { state: true },
     settings: { state: true },
@@ -60,10 +61,6 @@ export class TokenTrayApp extends LitElement {
     this.message = '';
     this.announcement = '';
     this.updateState = { state: 'idle' };
-  }
-
-  protected override createRenderRoot() {
-    return this;
   }
 
   override connectedCallback(): void {
@@ -109,7 +106,7 @@ export class TokenTrayApp extends LitElement {
         if (this.env) this.env = { ...this.env, storeIssues };
       }),
     ];
-    void this.load();
+    void this.fetchState();
   }
 
   override disconnectedCallback(): void {
@@ -140,7 +137,7 @@ export class TokenTrayApp extends LitElement {
     });
   }
 
-  private async load(): Promise<void> {
+  private async fetchState(): Promise<void> {
     try {
       const [settings, env, profiles, update] = await Promise.all([
         unwrap(api().getSettings()),

@@ -1,14 +1,15 @@
-import { html, LitElement, nothing } from 'lit';
+import { html, nothing } from 'lit';
 import type { Translator } from '../../main/contract/i18n.ts';
 import type { ProfileView } from '../../main/contract/views.ts';
 import { api, failureText, unwrap } from './api.ts';
+import { LightElement } from './light-element.ts';
 import { toast } from './profile-card.ts';
 
 /**
  * Export…: which profiles, and whether their keys go too (then only sealed with a passphrase,
  * typed twice). Settings alone are safe to share; keys are for moving to a new computer.
  */
-export class ExportDialog extends LitElement {
+export class ExportDialog extends LightElement {
   static override properties = {
     tr: { attribute: false },
     profiles: { attribute: false },
@@ -29,10 +30,6 @@ export class ExportDialog extends LitElement {
     this.chosen = new Set();
     this.withKeys = false;
     this.busy = false;
-  }
-
-  protected override createRenderRoot() {
-    return this;
   }
 
   /** Opens with every profile chosen. */

@@ -1,8 +1,9 @@
-import { html, LitElement, nothing } from 'lit';
+import { html, nothing } from 'lit';
 import type { MessageKey, Translator } from '../../main/contract/i18n.ts';
 import type { ImportResult } from '../../main/contract/ipc.ts';
 import type { ImportPreview } from '../../main/contract/transfer.ts';
 import { api, failureText, unwrap } from './api.ts';
+import { LightElement } from './light-element.ts';
 
 interface Row {
   include: boolean;
@@ -16,7 +17,7 @@ interface Row {
  * Import: what the file holds before anything is added. Each profile can be left out or renamed;
  * a name clash is renamed for the user, never overwritten; missing keys are asked for here.
  */
-export class ImportView extends LitElement {
+export class ImportView extends LightElement {
   static override properties = {
     tr: { attribute: false },
     preview: { attribute: false },
@@ -34,10 +35,6 @@ export class ImportView extends LitElement {
     super();
     this.rows = [];
     this.busy = false;
-  }
-
-  protected override createRenderRoot() {
-    return this;
   }
 
   protected override willUpdate(changed: Map<string, unknown>): void {

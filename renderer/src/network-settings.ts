@@ -1,11 +1,12 @@
-import { html, LitElement, nothing } from 'lit';
+import { html, nothing } from 'lit';
 import type { Translator } from '../../main/contract/i18n.ts';
 import type { NetworkInfo } from '../../main/contract/ipc.ts';
 import { api, failureText, unwrap } from './api.ts';
+import { LightElement } from './light-element.ts';
 import { toast } from './profile-card.ts';
 
 /** Settings' section for corporate networks: what the system proxy says, and an extra CA file. */
-export class NetworkSettings extends LitElement {
+export class NetworkSettings extends LightElement {
   static override properties = {
     tr: { attribute: false },
     info: { state: true },
@@ -13,18 +14,8 @@ export class NetworkSettings extends LitElement {
   declare tr: Translator;
   declare info: NetworkInfo | undefined;
 
-  protected override createRenderRoot() {
-    return this;
-  }
-
-  override connectedCallback(): void {
-    super.connectedCallback();
-    void unwrap(api().networkInfo()).then(
-      (info) => {
-        this.info = info;
-      },
-      () => undefined,
-    );
+  protected override async load(): Promise<void> {
+    this.info = await unwrap(api().networkInfo()).catch(() => undefined);
   }
 
   private async run(action: () => Promise<NetworkInfo>): Promise<void> {

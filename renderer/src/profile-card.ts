@@ -1,4 +1,4 @@
-import { html, LitElement, nothing } from 'lit';
+import { html, nothing } from 'lit';
 import { type ProviderCatalogueEntry, resolveEntry } from '../../main/contract/catalogue.ts';
 import type { Translator } from '../../main/contract/i18n.ts';
 import type { AppEnvironment } from '../../main/contract/ipc.ts';
@@ -7,6 +7,7 @@ import { type CopyFormat, copyFormatsFor } from '../../main/contract/vocabulary.
 import { api, failureText, unwrap } from './api.ts';
 import './recent-uses.ts';
 import './token-inspector.ts';
+import { LightElement } from './light-element.ts';
 import { BADGE_GLYPH, badgeOf, problemOf } from './view-model.ts';
 
 /** Asks the app to show a short message in its live region. */
@@ -15,7 +16,7 @@ export function toast(from: Element, text: string): void {
 }
 
 /** One profile: state, countdown, times, what went wrong and how to fix it, and its actions. */
-export class ProfileCard extends LitElement {
+export class ProfileCard extends LightElement {
   static override properties = {
     view: { attribute: false },
     tr: { attribute: false },
@@ -39,10 +40,6 @@ export class ProfileCard extends LitElement {
   /** The global shortcut copies this profile's token. */
   declare pinned: boolean;
   private hideTimer: ReturnType<typeof setTimeout> | undefined;
-
-  protected override createRenderRoot() {
-    return this;
-  }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();

@@ -1,9 +1,10 @@
-import { html, LitElement } from 'lit';
+import { html } from 'lit';
 import { describeError, type Translator } from '../../main/contract/i18n.ts';
 import type { Settings } from '../../main/contract/settings.ts';
 import type { ProfileView } from '../../main/contract/views.ts';
 import { api, failureText, unwrap } from './api.ts';
 import { confirmDialog } from './confirm-dialog.ts';
+import { LightElement } from './light-element.ts';
 import { toast } from './profile-card.ts';
 
 /**
@@ -11,7 +12,7 @@ import { toast } from './profile-card.ts';
  * one) and removal. Focus goes back to the button that asked, or after a removal to the card that
  * took the removed one's place (`tt-removed` names it; none when the list is now empty).
  */
-export class ProfileConfirm extends LitElement {
+export class ProfileConfirm extends LightElement {
   static override properties = {
     tr: { attribute: false },
     settings: { attribute: false },
@@ -25,10 +26,6 @@ export class ProfileConfirm extends LitElement {
   private opener: HTMLElement | undefined;
   /** The cards in the order shown when removal was asked, to know which one comes next. */
   private shown: readonly ProfileView[] = [];
-
-  protected override createRenderRoot() {
-    return this;
-  }
 
   askForce(view: ProfileView): void {
     this.forcing = view;

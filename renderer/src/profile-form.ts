@@ -1,9 +1,10 @@
-import { html, LitElement, nothing } from 'lit';
+import { html, nothing } from 'lit';
 import { type ProviderCatalogueEntry, sendsKeysElsewhere } from '../../main/contract/catalogue.ts';
 import { describeError, type Translator } from '../../main/contract/i18n.ts';
 import type { ProfilePatch, ProfileView } from '../../main/contract/views.ts';
 import { ApiError, api, failureText, unwrap } from './api.ts';
 import { field, optionFields, select, textInput } from './form-fields.ts';
+import { LightElement } from './light-element.ts';
 import { type Draft, defaultUrl, draftFrom, optionDraft, providerOptions, toInput } from './profile-draft.ts';
 import { entryOf, providerWords } from './view-model.ts';
 
@@ -14,7 +15,7 @@ type FieldErrors = Partial<Record<string, string>>;
  * Secret fields are write-only: never prefilled, never echoed; on edit an empty key field keeps
  * the saved one. "Test" fetches a token with the typed keys, saving nothing.
  */
-export class ProfileForm extends LitElement {
+export class ProfileForm extends LightElement {
   static override properties = {
     tr: { attribute: false },
     editing: { attribute: false },
@@ -40,10 +41,6 @@ export class ProfileForm extends LitElement {
     this.errors = {};
     this.busy = undefined;
     this.testResult = undefined;
-  }
-
-  protected override createRenderRoot() {
-    return this;
   }
 
   private entry(id = this.draft?.provider): ProviderCatalogueEntry {

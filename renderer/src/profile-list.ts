@@ -1,9 +1,10 @@
-import { html, LitElement, nothing } from 'lit';
+import { html, nothing } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
 import type { Translator } from '../../main/contract/i18n.ts';
 import type { AppEnvironment } from '../../main/contract/ipc.ts';
 import type { ProfileView } from '../../main/contract/views.ts';
 import { api, failureText, unwrap } from './api.ts';
+import { LightElement } from './light-element.ts';
 import { filterProfiles, SEARCH_FROM, SORTS, type Sort } from './list-filter.ts';
 import { toast } from './profile-card.ts';
 import { entryOf } from './view-model.ts';
@@ -13,7 +14,7 @@ import { entryOf } from './view-model.ts';
  * for the whole list (roving tab index): arrows move between cards, Tab enters the current one,
  * Enter or Ctrl/Cmd+C copies its token.
  */
-export class ProfileList extends LitElement {
+export class ProfileList extends LightElement {
   static override properties = {
     profiles: { attribute: false },
     tr: { attribute: false },
@@ -36,10 +37,6 @@ export class ProfileList extends LitElement {
     super();
     this.query = '';
     this.sort = 'expiry';
-  }
-
-  protected override createRenderRoot() {
-    return this;
   }
 
   /** The cards in the order shown. */

@@ -1,7 +1,8 @@
-import { html, LitElement, nothing } from 'lit';
+import { html, nothing } from 'lit';
 import type { Translator } from '../../main/contract/i18n.ts';
 import type { TokenUse } from '../../main/contract/ipc.ts';
 import { api, unwrap } from './api.ts';
+import { LightElement } from './light-element.ts';
 
 /** Every profile's recent uses, loaded once and then kept by main's `token:used` events. */
 let uses: Record<string, TokenUse[]> = {};
@@ -36,16 +37,12 @@ export function useLabel(use: TokenUse, tr: Translator): string {
 }
 
 /** `<tt-recent-uses>`: who took this profile's token lately (the CLI, Postman, the tray...). */
-export class RecentUses extends LitElement {
+export class RecentUses extends LightElement {
   static override properties = { profileId: { attribute: false }, tr: { attribute: false }, tab: { attribute: false } };
   declare profileId: string;
   declare tr: Translator;
   /** The card's tab index: -1 outside the list's current card. */
   declare tab: number;
-
-  protected override createRenderRoot() {
-    return this;
-  }
 
   override connectedCallback(): void {
     super.connectedCallback();

@@ -1,4 +1,4 @@
-import { html, LitElement, nothing } from 'lit';
+import { html, nothing } from 'lit';
 import type { Translator } from '../../main/contract/i18n.ts';
 import type { AppEnvironment, UpdateInfo } from '../../main/contract/ipc.ts';
 import type { Settings } from '../../main/contract/settings.ts';
@@ -10,6 +10,7 @@ import './network-settings.ts';
 import './shortcut-settings.ts';
 import './update-settings.ts';
 import './team-settings.ts';
+import { LightElement } from './light-element.ts';
 import { toast } from './profile-card.ts';
 
 /** Says plainly how keys are protected on this machine; never claims more than is true. */
@@ -20,7 +21,7 @@ export function protectionText(env: AppEnvironment, tr: Translator): { text: str
   return { text: tr.t('ui.protection_unavailable'), warn: true };
 }
 
-export class SettingsPanel extends LitElement {
+export class SettingsPanel extends LightElement {
   static override properties = {
     tr: { attribute: false },
     settings: { attribute: false },
@@ -33,10 +34,6 @@ export class SettingsPanel extends LitElement {
   declare env: AppEnvironment;
   declare profiles: ProfileView[];
   declare updateState: UpdateInfo;
-
-  protected override createRenderRoot() {
-    return this;
-  }
 
   private async change(patch: Partial<Settings>): Promise<void> {
     try {

@@ -1,9 +1,10 @@
-import { html, LitElement, nothing } from 'lit';
+import { html, nothing } from 'lit';
 import type { Translator } from '../../main/contract/i18n.ts';
 import type { ShortcutInfo } from '../../main/contract/ipc.ts';
 import type { Settings } from '../../main/contract/settings.ts';
 import type { ProfileView } from '../../main/contract/views.ts';
 import { api, failureText, unwrap } from './api.ts';
+import { LightElement } from './light-element.ts';
 import { toast } from './profile-card.ts';
 
 const KEY_NAMES: Record<string, string> = {
@@ -35,7 +36,7 @@ export function acceleratorOf(
 }
 
 /** Settings' section for the global shortcut: record one, turn it off, see the pinned profile. */
-export class ShortcutSettings extends LitElement {
+export class ShortcutSettings extends LightElement {
   static override properties = {
     tr: { attribute: false },
     settings: { attribute: false },
@@ -47,16 +48,7 @@ export class ShortcutSettings extends LitElement {
   declare profiles: ProfileView[];
   declare info: ShortcutInfo | undefined;
 
-  protected override createRenderRoot() {
-    return this;
-  }
-
-  override connectedCallback(): void {
-    super.connectedCallback();
-    void this.load();
-  }
-
-  private async load(): Promise<void> {
+  protected override async load(): Promise<void> {
     this.info = await unwrap(api().shortcutInfo()).catch(() => undefined);
   }
 

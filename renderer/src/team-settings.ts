@@ -1,8 +1,9 @@
-import { html, LitElement, nothing } from 'lit';
+import { html, nothing } from 'lit';
 import type { Translator } from '../../main/contract/i18n.ts';
 import type { TeamInfo } from '../../main/contract/ipc.ts';
 import type { Settings } from '../../main/contract/settings.ts';
 import { api, failureText, unwrap } from './api.ts';
+import { LightElement } from './light-element.ts';
 import { toast } from './profile-card.ts';
 
 type TeamSettings = Settings['team'];
@@ -12,7 +13,7 @@ type TeamSettings = Settings['team'];
  * keychain: shown only when asked, to give to another member). Nothing is applied until *Save and
  * connect*; a bad address or key is refused with the reason, and nothing changes.
  */
-export class TeamSettingsPanel extends LitElement {
+export class TeamSettingsPanel extends LightElement {
   static override properties = {
     tr: { attribute: false },
     settings: { attribute: false },
@@ -29,20 +30,15 @@ export class TeamSettingsPanel extends LitElement {
   declare busy: boolean;
   private off: (() => void) | undefined;
 
-  protected override createRenderRoot() {
-    return this;
-  }
-
   override connectedCallback(): void {
     super.connectedCallback();
     this.off = api().onTeamChanged((info) => {
       this.info = info;
     });
-    void unwrap(api().teamInfo())
-      .then((info) => {
-        this.info = info;
-      })
-      .catch(() => undefined);
+  }
+
+  protected override async load(): Promise<void> {
+    this.info = (await unwrap(api().teamInfo()).catch(() => undefined)) ?? this.info;
   }
 
   override disconnectedCallback(): void {

@@ -1,7 +1,8 @@
-import { html, LitElement, nothing } from 'lit';
+import { html, nothing } from 'lit';
 import type { Translator } from '../../main/contract/i18n.ts';
 import type { Inspection } from '../../main/contract/ipc.ts';
 import { api, failureText, unwrap } from './api.ts';
+import { LightElement } from './light-element.ts';
 
 /** The registered claims worth a line of their own, in the order people look for them. */
 const NAMED = ['exp', 'iat', 'nbf', 'iss', 'sub', 'aud', 'scope'] as const;
@@ -11,7 +12,7 @@ const TIMES = new Set(['exp', 'iat', 'nbf']);
  * `<tt-token-inspector>`: what a JWT says of itself — header and claims, decoded in main and never
  * sent anywhere; an opaque token says only that. Loaded when the card opens it.
  */
-export class TokenInspector extends LitElement {
+export class TokenInspector extends LightElement {
   static override properties = {
     profileId: { attribute: false },
     tr: { attribute: false },
@@ -23,19 +24,12 @@ export class TokenInspector extends LitElement {
   declare inspection: Inspection | undefined;
   declare problem: string | undefined;
 
-  protected override createRenderRoot() {
-    return this;
-  }
-
-  override connectedCallback(): void {
-    super.connectedCallback();
-    unwrap(api().inspect(this.profileId))
-      .then((inspection) => {
-        this.inspection = inspection;
-      })
-      .catch((error: unknown) => {
-        this.problem = failureText(error, this.tr);
-      });
+  protected override async load(): Promise<void> {
+    try {
+      this.inspection = await unwrap(api().inspect(this.profileId));
+    } catch (error) {
+      this.problem = failureText(error, this.tr);
+    }
   }
 
   private value(name: string, value: unknown) {

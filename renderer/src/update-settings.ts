@@ -1,8 +1,9 @@
-import { html, LitElement } from 'lit';
+import { html } from 'lit';
 import type { Translator } from '../../main/contract/i18n.ts';
 import type { UpdateInfo } from '../../main/contract/ipc.ts';
 import type { Settings } from '../../main/contract/settings.ts';
 import { api, failureText, unwrap } from './api.ts';
+import { LightElement } from './light-element.ts';
 import { toast } from './profile-card.ts';
 
 /** Where updating stands, in words. */
@@ -22,7 +23,7 @@ export function updateText(info: UpdateInfo, tr: Translator): string {
 }
 
 /** Settings' section for updates: the daily check's switch, where it stands, Check now. */
-export class UpdateSettings extends LitElement {
+export class UpdateSettings extends LightElement {
   static override properties = {
     tr: { attribute: false },
     settings: { attribute: false },
@@ -31,10 +32,6 @@ export class UpdateSettings extends LitElement {
   declare tr: Translator;
   declare settings: Settings;
   declare info: UpdateInfo;
-
-  protected override createRenderRoot() {
-    return this;
-  }
 
   private async run(action: () => Promise<unknown>): Promise<void> {
     try {

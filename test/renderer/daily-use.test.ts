@@ -1,7 +1,7 @@
 /// <reference lib="dom" />
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { axeViolations } from '../support/axe.ts';
 import { useBrowser, type WindowHarness } from '../support/browser-harness.ts';
 import { API_KEY, SECRET_KEY } from '../support/engine-fixture.ts';
@@ -13,12 +13,6 @@ import { API_KEY, SECRET_KEY } from '../support/engine-fixture.ts';
  */
 const chromium = useBrowser();
 let w: WindowHarness | undefined;
-afterEach(async () => {
-  const errors = w?.errors ?? [];
-  await w?.close();
-  w = undefined;
-  expect(errors).toEqual([]);
-});
 
 const NAMES = ['ERNIE prod', 'ERNIE test', 'Feishu bot', 'Gateway', 'DingTalk ops', 'WeChat mini', 'Qianfan batch'];
 

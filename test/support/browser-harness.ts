@@ -4,7 +4,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize } from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, afterEach, beforeAll, expect } from 'vitest';
 import { createIpcGuard, type SenderEvent } from '../../main/ipc/ipc-guard.ts';
 import { createDesktopFixture, type DesktopFixtureOptions } from './desktop-fixture.ts';
 import { recordingLogger } from './engine-fixture.ts';
@@ -154,10 +154,20 @@ export async function openWindow(
 
 export type WindowHarness = Awaited<ReturnType<typeof openWindow>>;
 
-/** One Chromium and one renderer server per test file; `open` gives each test its own window. */
+/**
+ * One Chromium and one renderer server per test file; `open` gives each test its own window.
+ * After each test every window it opened is closed (once), and none may have logged a page error.
+ */
 export function useBrowser() {
   let browser: Browser | undefined;
   let server: Awaited<ReturnType<typeof serveRenderer>> | undefined;
+  const opened: WindowHarness[] = [];
+  afterEach(async () => {
+    const windows = opened.splice(0);
+    const errors = windows.flatMap((window) => window.errors);
+    await Promise.all(windows.map((window) => window.close()));
+    expect(errors).toEqual([]);
+  });
   beforeAll(async () => {
     server = await serveRenderer();
     browser = await launchBrowser();
@@ -167,9 +177,17 @@ export function useBrowser() {
     await server?.close();
   });
   return {
-    open(options?: Parameters<typeof openWindow>[2]) {
+    async open(options?: Parameters<typeof openWindow>[2]) {
       if (!browser || !server) throw new Error('browser not started');
-      return openWindow(browser, server.url, options);
+      const window = await openWindow(browser, server.url, options);
+      const close = window.close;
+      let closing: Promise<void> | undefined;
+      window.close = () => {
+        closing ??= close();
+        return closing;
+      };
+      opened.push(window);
+      return window;
     },
   };
 }
