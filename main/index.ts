@@ -51,6 +51,7 @@ import { writeFileDurably } from './system/durable-file.ts';
 import { electronUpdater } from './system/electron-updater.ts';
 import { createFileDialogs } from './system/file-dialogs.ts';
 import { createLoginItem, HIDDEN_ARG, loginLaunchTarget } from './system/login-item.ts';
+import { loadElectronLog } from './system/shell-packages.ts';
 import { createTrayController } from './tray/tray.ts';
 import { trayIcons } from './tray/tray-icons.ts';
 import { APP_SCHEME, APP_SCHEME_PRIVILEGES, createAppProtocolHandler, PAGE_URL } from './window/app-protocol.ts';
@@ -81,7 +82,7 @@ if (e2e) Object.assign(globalThis, { __tokentrayE2E: e2e });
 // electron-log itself is loaded once the tray is up: lines wait until then.
 const redactor = createRedactor();
 const logger = createDeferredLogger(async () => {
-  const { default: log } = await import('electron-log/node');
+  const { default: log } = await loadElectronLog();
   configureLogFile(log, { file: join(app.getPath('logs'), 'main.log'), console: isDev ? 'debug' : false });
   return log;
 }, redactor);

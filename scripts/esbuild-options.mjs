@@ -48,7 +48,8 @@ const unusedConfFeatures = {
 export function mainOptions(dev) {
   return {
     ...common(dev),
-    entryPoints: ['main/start.ts', 'main/index.ts'],
+    // lazy-probe: never loaded by the app; the boot tests load every lazy package through it.
+    entryPoints: ['main/start.ts', 'main/index.ts', 'main/lazy-probe.ts'],
     outdir: 'dist/main',
     entryNames: '[name]',
     chunkNames: 'chunks/[name]-[hash]',
@@ -95,8 +96,11 @@ export function cliOptions(dev) {
 export function serverOptions(dev) {
   return {
     ...common(dev),
-    entryPoints: ['main/server/tokentray-server.ts'],
-    outfile: 'dist/server/tokentray-server.mjs',
+    // lazy-probe.mjs: never run by the server; the tests load every lazy package through it.
+    entryPoints: ['main/server/tokentray-server.ts', 'main/core/lazy-probe.ts'],
+    outdir: 'dist/server',
+    entryNames: '[name]',
+    outExtension: { '.js': '.mjs' },
     format: 'esm',
     plugins: [unusedConfFeatures],
     banner: {

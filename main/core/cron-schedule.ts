@@ -3,17 +3,15 @@
  * a profile has a schedule or one is being entered, so start-up pays nothing for it otherwise;
  * the engine awaits loadCronParser() before it decides anything that depends on a schedule.
  */
+import { loadCronParser as loadPackage } from './lazy-packages.ts';
+
 type Parser = typeof import('cron-parser').CronExpressionParser;
 
 let parser: Parser | undefined;
-let loading: Promise<void> | undefined;
 
 /** Loads cron-parser once; every later call resolves at once. */
-export function loadCronParser(): Promise<void> {
-  loading ??= import('cron-parser').then((module) => {
-    parser = module.CronExpressionParser;
-  });
-  return loading;
+export async function loadCronParser(): Promise<void> {
+  parser ??= (await loadPackage()).CronExpressionParser;
 }
 
 /** Fixed refresh times are written in the user's wall-clock time, not UTC. */

@@ -1,6 +1,7 @@
 import type { Agent as HttpsAgent } from 'node:https';
 import type { OptionsInit, Response } from 'got';
 import { type ErrorDetails, type Failure, failure } from './errors.ts';
+import { loadGot } from './lazy-packages.ts';
 import type { ProxyChoice, ProxyResolver } from './proxy-route.ts';
 
 /** One token request, already shaped by a provider. */
@@ -53,9 +54,9 @@ const TLS_CODES = new Set([
 ]);
 
 /** got and the proxy/TLS plumbing, loaded on the first request: start-up needs no HTTP. */
-let transport: Promise<[typeof import('got'), typeof import('./network.ts')]> | undefined;
+let transport: Promise<[Awaited<ReturnType<typeof loadGot>>, typeof import('./network.ts')]> | undefined;
 const loadTransport = () => {
-  transport ??= Promise.all([import('got'), import('./network.ts')]);
+  transport ??= Promise.all([loadGot(), import('./network.ts')]);
   return transport;
 };
 

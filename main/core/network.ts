@@ -3,6 +3,8 @@ import { Agent as HttpsAgent } from 'node:https';
 import type { Duplex } from 'node:stream';
 import { createSecureContext, getCACertificates, rootCertificates, type SecureContext } from 'node:tls';
 
+import { loadHttpsProxyAgent, loadSocksProxyAgent } from './lazy-packages.ts';
+
 export { environmentResolver, routeFor } from './proxy-route.ts';
 
 /**
@@ -35,10 +37,10 @@ export async function agentFor(
 ): Promise<Agent> {
   if (proxyUrl === undefined) return directAgent(context);
   if (new URL(proxyUrl).protocol.startsWith('socks')) {
-    const { SocksProxyAgent } = await import('socks-proxy-agent');
+    const { SocksProxyAgent } = await loadSocksProxyAgent();
     return new (withContext(SocksProxyAgent, context))(proxyUrl);
   }
-  const { HttpsProxyAgent } = await import('https-proxy-agent');
+  const { HttpsProxyAgent } = await loadHttpsProxyAgent();
   // An https:// proxy (TLS to the proxy itself) is checked against the same authorities.
   const agent = new (withContext(HttpsProxyAgent, context))(proxyUrl, { secureContext: context });
   agent.on('proxyConnect', (connect: { statusCode: number }) => onConnect(connect.statusCode));

@@ -1,3 +1,4 @@
+import { loadProxyFromEnv } from './lazy-packages.ts';
 import { isLoopbackHost } from './token-url.ts';
 
 /**
@@ -40,7 +41,7 @@ const PAC_SCHEMES: Record<string, string> = {
 export const environmentResolver: ProxyResolver = async (url) => {
   // Loopback never goes through a proxy (Chromium's rule too): local fakes and test servers.
   if (isLoopbackHost(new URL(url).hostname)) return undefined;
-  const { getProxyForUrl } = await import('proxy-from-env');
+  const { getProxyForUrl } = await loadProxyFromEnv();
   const proxy = getProxyForUrl(url);
   if (!proxy) return undefined;
   // proxy-from-env gives a scheme-less value the request's scheme; like curl, we read it as http.

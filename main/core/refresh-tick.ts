@@ -1,3 +1,4 @@
+import { loadNodeCron } from './lazy-packages.ts';
 import type { Logger } from './types.ts';
 
 export const DEFAULT_TICK = '*/30 * * * * *';
@@ -25,7 +26,7 @@ export function startRefreshTick(
   // node-cron is loaded after start-up (`startWhen`); the first tick is 30 s away anyway.
   let stopped = false;
   const task = Promise.resolve(options.startWhen)
-    .then(() => import('node-cron'))
+    .then(loadNodeCron)
     .then(async ({ createTask }) => {
       const created = createTask(options.expression ?? DEFAULT_TICK, check, {
         name: 'tokentray-refresh',

@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from '../core/index.ts';
 import { type UpdateBlock, type UpdaterPort, updateBlock } from '../desktop/updates.ts';
+import { loadElectronUpdater } from './shell-packages.ts';
 
 export interface InstallFacts {
   isPackaged: boolean;
@@ -36,8 +37,7 @@ export function electronUpdater(
       portable: Boolean(facts.env.PORTABLE_EXECUTABLE_FILE),
     }),
     async load() {
-      // A CommonJS package: its exports are the namespace's default (how Node and the bundle load it).
-      const { autoUpdater } = (await import('electron-updater')).default;
+      const { autoUpdater } = await loadElectronUpdater();
       autoUpdater.logger = {
         info: (message: unknown) => logger.info('updater', { message: String(message) }),
         warn: (message: unknown) => logger.warn('updater', { message: String(message) }),

@@ -5,18 +5,9 @@
  * A module resolve hook maps `electron` to the stand-in for both `import` and `require`. The
  * clock can be moved forward (a machine that slept for weeks) by shifting Date.
  */
-import { registerHooks } from 'node:module';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-
-const here = import.meta.dirname;
-const standInUrl = pathToFileURL(join(here, 'electron-stand-in.ts')).href;
-registerHooks({
-  resolve(specifier, context, nextResolve) {
-    if (specifier === 'electron') return { url: standInUrl, shortCircuit: true };
-    return nextResolve(specifier, context);
-  },
-});
+import './stand-in-hook.ts';
 
 // A clock that can jump: everything in the app (engine, node-cron, Date.now) reads this one.
 const RealDate = Date;
