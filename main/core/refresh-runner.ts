@@ -6,7 +6,7 @@ import { effectiveOptions, tokenEndpoint } from './providers/facts.ts';
 import { type Credentials, PROVIDERS, type ProviderContext, type ProviderResult } from './providers/index.ts';
 import { retryAtAfterFailure } from './refresh-policy.ts';
 import type { SecretBox } from './secret-box.ts';
-import type { TeamPort } from './team/team-port.ts';
+import { LOCK_LOST, type TeamPort } from './team/team-port.ts';
 import { createTeamRefresh, type KeptToken } from './team-refresh.ts';
 import type { RefreshEvent } from './token-service-api.ts';
 import { insecureTokenUrl } from './token-url.ts';
@@ -61,7 +61,9 @@ export function createRefreshRunner(deps: RefreshRunnerDeps) {
     force = false,
     /** False when the caller already holds the host's slot (a team refresh holds it with the lock). */
     limited = true,
-  ): Promise<ProviderResult> {
+    /** Asked just before sending (a team refresh: is the lock still ours?); false sends nothing. */
+    beforeSend?: () => Promise<boolean>,
+  ): Promise<ProviderResult | typeof LOCK_LOST> {
     const provider = PROVIDERS[record.provider];
     const context: ProviderContext = {
       tokenUrl: tokenEndpoint(record),
@@ -73,14 +75,17 @@ export function createRefreshRunner(deps: RefreshRunnerDeps) {
     if (!URL.canParse(context.tokenUrl) || insecureTokenUrl(new URL(context.tokenUrl))) {
       return { ok: false, failure: failure('invalid_request', { messageKey: 'invalid_request_insecure_url' }) };
     }
-    const send = () =>
-      deps.signal.aborted
+    const send = async () => {
+      if (beforeSend && !(await beforeSend())) return LOCK_LOST;
+      return deps.signal.aborted
         ? { ok: false as const, failure: failure('network_error') }
         : deps.send(
             { ...provider.buildRequest(credentials, context), ...proxyOf(record, credentials) },
             { signal: deps.signal },
           );
+    };
     const outcome = await (limited ? deps.limit(new URL(context.tokenUrl).host, send) : send());
+    if (outcome === LOCK_LOST) return outcome;
     const result: ProviderResult = outcome.ok
       ? provider.interpret(outcome.response, credentials, context)
       : { ok: false, failure: outcome.failure };
@@ -112,6 +117,8 @@ export function createRefreshRunner(deps: RefreshRunnerDeps) {
     if (deps.signal.aborted || records.get(record.id) !== record || (generations.get(record.id) ?? 0) !== generation) {
       return false;
     }
+    // A team notice and the profile's own refresh may both keep a token: the newer generation stays.
+    if (token.team && record.team && token.team.generation < record.team.generation) return false;
     const { obtainedAt, expiresAt } = token;
     record.token = { value, obtainedAt, ...(expiresAt === undefined ? {} : { expiresAt }) };
     const recovered = record.consecutiveFailures > 0;
@@ -166,7 +173,7 @@ export function createRefreshRunner(deps: RefreshRunnerDeps) {
     }
     const startedAt = deps.now();
     const result = await fetchToken(record, credentials, force);
-    if (stale()) return;
+    if (stale() || result === LOCK_LOST) return;
     if (result.ok) {
       const { accessToken, expiresInMs, expiresAt } = result.grant;
       // Expiry counts from when the request left, so a slow answer never overstates the lifetime.

@@ -4,7 +4,7 @@ import { tokenEndpoint } from './providers/facts.ts';
 import type { Credentials, ProviderResult } from './providers/index.ts';
 import { MIN_USABLE_MS, MINUTE } from './refresh-policy.ts';
 import type { FetchOutcome, SharedToken, TeamPort } from './team/team-port.ts';
-import { TeamUnavailableError } from './team/team-port.ts';
+import { LOCK_LOST, TeamRefusedError, TeamUnavailableError } from './team/team-port.ts';
 import type { Logger } from './types.ts';
 
 /** A reader whose token is due looks for the team's next one this often. */
@@ -28,12 +28,14 @@ export interface TeamRefreshDeps {
   now(): number;
   log: Logger;
   signal: AbortSignal;
+  /** `beforeSend` is asked once the request has its place among the host's: false sends nothing. */
   fetchToken(
     record: StoredProfile,
     credentials: Credentials,
     force: boolean,
     limited: boolean,
-  ): Promise<ProviderResult>;
+    beforeSend?: () => Promise<boolean>,
+  ): Promise<ProviderResult | typeof LOCK_LOST>;
   /** Whether this token can serve until the next planned refresh: not yet due for this profile. */
   canWait(record: StoredProfile, token: { obtainedAt: number; expiresAt?: number | undefined }): boolean;
   /** Seals and keeps the token (clears failures); false when the profile changed meanwhile. */
@@ -86,6 +88,8 @@ export function createTeamRefresh(deps: TeamRefreshDeps) {
   function newer(record: StoredProfile, token: SharedToken): boolean {
     const mine = record.token;
     if (!mine) return true;
+    // Lower than a generation this member already held: old data brought back (rollback).
+    if (token.generation < (record.team?.generation ?? 0)) return false;
     if (token.generation === record.team?.generation && token.obtainedAt === mine.obtainedAt) return false;
     if (token.expiresAt !== undefined && mine.expiresAt !== undefined) return token.expiresAt >= mine.expiresAt;
     return token.obtainedAt >= mine.obtainedAt;
@@ -124,19 +128,28 @@ export function createTeamRefresh(deps: TeamRefreshDeps) {
         if (request.rejected !== undefined) return current.token === request.rejected;
         return !deps.canWait(record, current);
       };
-      const fetch = async (): Promise<FetchOutcome> => {
+      const fetch = async (held: () => Promise<boolean>): Promise<FetchOutcome | typeof LOCK_LOST> => {
         const startedAt = deps.now();
-        return outcomeOf(await deps.fetchToken(record, credentials, request.force, false), startedAt, deps.now());
+        const result = await deps.fetchToken(record, credentials, request.force, false, held);
+        return result === LOCK_LOST ? result : outcomeOf(result, startedAt, deps.now());
       };
-      // The lock is taken once this request has its place among the host's requests: a lock held
-      // while queueing behind hundreds of others would lapse, and another member would fetch too.
+      // Each attempt at the lock runs within the host's share of requests, so a member never holds
+      // locks it cannot serve yet; waiting for another member's lock holds no share at all.
       const host = URL.canParse(tokenEndpoint(record)) ? new URL(tokenEndpoint(record)).host : '';
-      const result = await deps.limit(host, () => team.refreshLocked(slot, wanted, fetch, deps.signal));
+      const result = await team.refreshLocked(slot, wanted, fetch, deps.signal, {
+        seen: seen ?? 0,
+        withSlot: (attempt) => deps.limit(host, attempt),
+      });
       if (result.kind === 'failed') deps.fail(record, result.failure);
       else await deps.keep(record, kept(result.token, result.kind));
       return 'done';
     } catch (error) {
       if (!(error instanceof TeamUnavailableError)) throw error;
+      if (error instanceof TeamRefusedError) {
+        // Reachable but refused (a wrong team key, a lock held past the deadline): never alone.
+        deps.fail(record, failure('team_unavailable', { messageKey: `team_${error.problem}` }));
+        return 'done';
+      }
       if (team.role === 'member' && team.soloWhenUnreachable && !deps.signal.aborted) {
         log.warn('team store unreachable: refreshing alone', { profile: record.id });
         return 'solo';

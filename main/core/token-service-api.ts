@@ -56,6 +56,10 @@ export interface TeamStatus {
   name: string;
   role: TeamRole;
   connection: TeamConnection;
+  /** This computer's team key is not the team's: it shares nothing until it is. */
+  keyMismatch: boolean;
+  /** Slots holding data that did not open with this key (tampered, or another key's). */
+  unreadableSlots: number;
 }
 
 /**

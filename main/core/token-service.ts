@@ -9,7 +9,7 @@ import { isDue } from './refresh-policy.ts';
 import { createRefreshRunner } from './refresh-runner.ts';
 import { createSecretBox } from './secret-box.ts';
 import { createStoreWriter } from './store-writer.ts';
-import type { TeamPort } from './team/team-port.ts';
+import { LOCK_LOST, type TeamPort } from './team/team-port.ts';
 import type { TokenService, TokenServiceOptions } from './token-service-api.ts';
 import { exportRecords } from './transfer.ts';
 import type { Logger, ProfileStatus, ProfileView } from './types.ts';
@@ -155,9 +155,11 @@ export function createTokenService(options: TokenServiceOptions): TokenService {
 
   /** Listens to a team: another member's token is taken at once; connection changes redraw. */
   function attachTeam(next: TeamPort): () => void {
+    // Every notice is acted on, even while this profile's own refresh runs: a member whose fetch
+    // outlived its lock serves the newer generation at once, and a reader that read the slot just
+    // before the write still takes it (keeping refuses anything older than what the profile holds).
     const offUpdate = next.onUpdate((slot) => {
       for (const id of runner.team.profilesOf(slot)) {
-        if (runner.isRefreshing(id)) continue;
         runner.team
           .adopt(id)
           .then((kept) => (kept ? persist().then(emit) : undefined))
@@ -206,6 +208,8 @@ export function createTokenService(options: TokenServiceOptions): TokenService {
     const previous = team;
     team = next;
     runner.team.forgetAll();
+    // Generations count per team: another team's numbers must not read as a rollback.
+    if (previous && previous.name !== next?.name) for (const record of records.values()) record.team = undefined;
     detachTeam = next ? attachTeam(next) : () => undefined;
     await previous?.close();
     emit();
@@ -276,6 +280,8 @@ export function createTokenService(options: TokenServiceOptions): TokenService {
       assertOpen();
       const settings = await registry.check(input);
       const result = await runner.fetchToken(settings.settings, settings.credentials);
+      // Only a team refresh asks before sending; a test of new keys always sends.
+      if (result === LOCK_LOST) throw new Error('a credentials test is never refused by a lock');
       if (!result.ok) return { ok: false, error: { ...result.failure, at: now() } };
       const { expiresInMs, expiresAt } = result.grant;
       const lifetime = expiresAt === undefined ? expiresInMs : expiresAt - now();
@@ -301,7 +307,7 @@ export function createTokenService(options: TokenServiceOptions): TokenService {
     },
 
     teamStatus() {
-      return team ? { name: team.name, role: team.role, connection: team.connection() } : undefined;
+      return team ? { name: team.name, role: team.role, connection: team.connection(), ...team.problems() } : undefined;
     },
 
     setTeam,

@@ -72,7 +72,7 @@ export function createTeamMode(deps: TeamModeDeps) {
     return {
       enabled: team.enabled,
       connection: team.enabled ? (deps.service.teamStatus()?.connection ?? null) : null,
-      problem,
+      problem: problem ?? (team.enabled && deps.service.teamStatus()?.keyMismatch ? 'team_key_mismatch' : null),
       hasKey: secrets.teamKey !== undefined,
       hasPassword: secrets.password !== undefined,
       member: team.member || deps.defaultMember(),

@@ -151,7 +151,9 @@ export async function startServer(options: ServerOptions) {
       const teamStatus = service.teamStatus();
       const views = service.listProfiles();
       const failing = views.filter((view) => view.error !== undefined).length;
-      const degraded = failing > 0 || (teamStatus !== undefined && teamStatus.connection !== 'connected');
+      const teamProblem = teamStatus?.keyMismatch ? 'team_key_mismatch' : undefined;
+      const degraded =
+        failing > 0 || (teamStatus !== undefined && (teamStatus.connection !== 'connected' || teamStatus.keyMismatch));
       return {
         status: 200,
         body: {
@@ -159,6 +161,8 @@ export async function startServer(options: ServerOptions) {
           profiles: views.length,
           failing,
           team: teamStatus?.connection ?? null,
+          ...(teamProblem ? { teamProblem } : {}),
+          ...(teamStatus?.unreadableSlots ? { unreadableSlots: teamStatus.unreadableSlots } : {}),
         },
       };
     },

@@ -64,24 +64,25 @@ export async function startRedis(options: { requirePass?: string } = {}) {
   }
 
   await start();
+  /** One redis-cli command, as a writer with access to the Redis would send it. */
+  const cli = (...args: string[]) =>
+    execFileSync(
+      'redis-cli',
+      ['-p', String(port), ...(options.requirePass ? ['-a', options.requirePass, '--no-auth-warning'] : []), ...args],
+      { encoding: 'utf8' },
+    );
   return {
     port,
     url: `redis://127.0.0.1:${port}`,
     start,
     stop,
+    cli,
+    /** Commands the server has processed so far (INFO stats). */
+    commandsProcessed(): number {
+      return Number(/total_commands_processed:(\d+)/.exec(cli('info', 'stats'))?.[1] ?? Number.NaN);
+    },
     /** Every key and what it holds, as text: what an operator or a dump would see. */
     dump(): string {
-      const cli = (...args: string[]) =>
-        execFileSync(
-          'redis-cli',
-          [
-            '-p',
-            String(port),
-            ...(options.requirePass ? ['-a', options.requirePass, '--no-auth-warning'] : []),
-            ...args,
-          ],
-          { encoding: 'utf8' },
-        );
       const keys = cli('--scan').split('\n').filter(Boolean);
       return keys
         .map((key) => {

@@ -2,13 +2,15 @@ import { randomUUID } from 'node:crypto';
 import { createClient } from '@redis/client';
 import type { Failure } from '../errors.ts';
 import type { Logger } from '../types.ts';
-import { openForSlot, parseTeamKey, sealForSlot, slotName } from './team-key.ts';
+import { keyCheckValue, openForSlot, openToken, parseTeamKey, sealForSlot, sealToken, slotName } from './team-key.ts';
 import {
   type FetchOutcome,
+  LOCK_LOST,
   type LockedRefresh,
   type SharedToken,
   type TeamConnection,
   type TeamPort,
+  TeamRefusedError,
   type TeamRole,
   type TeamSlotState,
   TeamUnavailableError,
@@ -33,6 +35,8 @@ export interface RedisTeamOptions {
   failureMs?: number;
   /** A command that takes longer means the store is unreachable. */
   commandTimeoutMs?: number;
+  /** Waiting for another member's lock gives up after this (a holder stuck for good). */
+  waitDeadlineMs?: number;
   now?: () => number;
   logger: Logger;
   /** Counted by a server's metrics. */
@@ -42,17 +46,37 @@ export interface RedisTeamOptions {
 export const DEFAULT_LOCK_MS = 30_000;
 const DEFAULT_FAILURE_MS = 30_000;
 const DEFAULT_COMMAND_TIMEOUT_MS = 2_000;
+const DEFAULT_WAIT_DEADLINE_MS = 60_000;
 
-/** Writes the token only if the generation is the one the writer read; tells every member. */
+/**
+ * Writes the token only if the generation is the one the writer read, as the generation the
+ * writer sealed it for (above any it has seen); tells every member. The fields beside `ct` are for
+ * people reading Redis: members trust only what opens from `ct`.
+ */
 const COMPARE_AND_SET = `
 local generation = tonumber(redis.call('HGET', KEYS[1], 'generation') or '0')
 if generation ~= tonumber(ARGV[1]) then return -1 end
-redis.call('HSET', KEYS[1], 'ct', ARGV[2], 'generation', generation + 1, 'obtainedAt', ARGV[3],
+redis.call('HSET', KEYS[1], 'ct', ARGV[2], 'generation', ARGV[8], 'obtainedAt', ARGV[3],
   'expiresAt', ARGV[4], 'refreshedBy', ARGV[5])
 redis.call('PEXPIREAT', KEYS[1], ARGV[6])
 redis.call('DEL', KEYS[2])
 redis.call('PUBLISH', ARGV[7], KEYS[1])
-return generation + 1`;
+return tonumber(ARGV[8])`;
+
+/**
+ * Takes the lock, or answers how long its holder still has. A lock written without an expiry (by
+ * hand, or by a broken client) gets the lock lifetime now, so it lapses instead of blocking for ever.
+ */
+const ACQUIRE = `
+if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then return -3 end
+local left = redis.call('PTTL', KEYS[1])
+if left == -1 then redis.call('PEXPIRE', KEYS[1], ARGV[2]); return tonumber(ARGV[2]) end
+return left`;
+
+/** Extends the lock only while this member holds it: 1 renewed, 0 lost. */
+const RENEW = `
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
+return 0`;
 
 /** Frees the lock only if this member still holds it; wakes the waiters either way. */
 const COMPARE_AND_DELETE = `
@@ -76,6 +100,7 @@ export function createRedisTeam(options: RedisTeamOptions): TeamPort {
   const lockMs = options.lockMs ?? DEFAULT_LOCK_MS;
   const failureMs = options.failureMs ?? DEFAULT_FAILURE_MS;
   const timeoutMs = options.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS;
+  const waitDeadlineMs = options.waitDeadlineMs ?? DEFAULT_WAIT_DEADLINE_MS;
   const channel = `${options.prefix}:updates`;
   const log = options.logger;
 
@@ -98,6 +123,13 @@ export function createRedisTeam(options: RedisTeamOptions): TeamPort {
   const updateListeners = new Set<(slot: string) => void>();
   const waiters = new Map<string, Set<() => void>>();
 
+  /** This member's key is not the one the team's key check was written with: it writes nothing. */
+  let keyMismatch = false;
+  /** Slots whose data did not open (another key, or written by someone without the key): said once each. */
+  const unreadable = new Set<string>();
+  const keyCheck = keyCheckValue(key);
+  const keyCheckKey = `${options.prefix}:keycheck`;
+
   function setState(next: TeamConnection): void {
     if (next === state || closed) return;
     state = next;
@@ -105,10 +137,35 @@ export function createRedisTeam(options: RedisTeamOptions): TeamPort {
     if (next === 'connected') log.info('team store connected');
     for (const listener of stateListeners) listener(next);
   }
+  const announce = () => {
+    for (const listener of stateListeners) listener(state);
+  };
+  /** Compares this member's key with the team's check value (writing it if the team has none yet). */
+  async function checkKey(): Promise<void> {
+    const stored = await command(async () => {
+      await client.set(keyCheckKey, keyCheck, { condition: 'NX' });
+      return client.get(keyCheckKey);
+    });
+    const mismatch = stored !== keyCheck;
+    if (mismatch === keyMismatch) return;
+    keyMismatch = mismatch;
+    if (mismatch) log.error('team key mismatch: this computer’s team key is not the team’s; nothing is shared');
+    else log.info('team key matches the team again');
+    announce();
+  }
   const connectionState = () => (client.isReady && subscriber.isReady ? 'connected' : 'unreachable');
   for (const each of [client, subscriber]) {
     each.on('error', () => setState('unreachable'));
-    each.on('ready', () => setState(connectionState()));
+    each.on('ready', () => {
+      const next = connectionState();
+      // The key is checked before the member says it is connected: a wrong key is never "Connected".
+      if (next === 'connected')
+        void checkKey().then(
+          () => setState(connectionState()),
+          () => undefined,
+        );
+      else setState(next);
+    });
     each.on('end', () => setState('unreachable'));
   }
   function onMessage(slot: string): void {
@@ -143,6 +200,14 @@ export function createRedisTeam(options: RedisTeamOptions): TeamPort {
   const failureKey = (slot: string) => `${slot}:failure`;
   const lockKey = (slot: string) => `${slot}:lock`;
 
+  /** Says once per slot that its data did not open; it is then treated as absent. */
+  function unreadableSlot(slot: string, generation: number): void {
+    if (unreadable.has(slot)) return;
+    unreadable.add(slot);
+    log.warn('team token does not open (another team key, or written without the key): ignored', { generation });
+    announce();
+  }
+
   async function readSlot(slot: string): Promise<TeamSlotState & { generation: number }> {
     const [fields, failure] = await command(
       () =>
@@ -153,17 +218,11 @@ export function createRedisTeam(options: RedisTeamOptions): TeamPort {
     const generation = Number(fields.generation ?? 0);
     const result: TeamSlotState & { generation: number } = { generation };
     if (fields.ct) {
-      const token = openForSlot(key, slot, generation, fields.ct);
-      if (token === undefined) log.warn('team token does not open: is this the team key?', { generation });
+      const token = Number.isSafeInteger(generation) ? openToken(key, slot, generation, fields.ct) : undefined;
+      if (token === undefined) unreadableSlot(slot, generation);
       else {
-        const expiresAt = fields.expiresAt ? Number(fields.expiresAt) : undefined;
-        result.token = {
-          token,
-          generation,
-          obtainedAt: Number(fields.obtainedAt ?? 0),
-          refreshedBy: fields.refreshedBy ?? '',
-          ...(expiresAt === undefined ? {} : { expiresAt }),
-        };
+        unreadable.delete(slot);
+        result.token = token;
       }
     }
     const opened = failure ? openForSlot(key, `${slot}:failure`, 0, failure) : undefined;
@@ -171,25 +230,32 @@ export function createRedisTeam(options: RedisTeamOptions): TeamPort {
     return result;
   }
 
-  async function share(slot: string, generation: number, outcome: FetchOutcome & { ok: true }) {
-    const next = generation + 1;
-    const sealed = sealForSlot(key, slot, next, outcome.token);
+  async function share(slot: string, expected: number, seen: number, outcome: FetchOutcome & { ok: true }) {
+    const next = Math.max(expected, seen) + 1;
+    const token: SharedToken = {
+      token: outcome.token,
+      generation: next,
+      obtainedAt: outcome.obtainedAt,
+      refreshedBy: options.member,
+      ...(outcome.expiresAt === undefined ? {} : { expiresAt: outcome.expiresAt }),
+    };
     const expireAt = outcome.expiresAt ?? outcome.obtainedAt + UNKNOWN_LIFETIME_TTL_MS;
     const written = await command(() =>
       client.eval(COMPARE_AND_SET, {
         keys: [slot, failureKey(slot)],
         arguments: [
-          String(generation),
-          sealed,
+          String(expected),
+          sealToken(key, slot, token),
           String(outcome.obtainedAt),
           outcome.expiresAt === undefined ? '' : String(outcome.expiresAt),
           options.member,
           String(Math.max(expireAt, now() + 1_000)),
           channel,
+          String(next),
         ],
       }),
     );
-    return Number(written);
+    return Number(written) < 0 ? undefined : token;
   }
 
   async function shareFailure(slot: string, failure: Failure): Promise<void> {
@@ -219,6 +285,63 @@ export function createRedisTeam(options: RedisTeamOptions): TeamPort {
     return { done, cancel };
   }
 
+  /**
+   * The lock is this member's: re-read the slot, fetch while a watchdog renews the lease (a slow
+   * provider or a starved CPU cannot let it lapse), check it is still held just before sending,
+   * share the answer, release.
+   */
+  async function underLock(
+    slot: string,
+    owner: string,
+    wanted: (current: SharedToken | undefined) => boolean,
+    fetch: (held: () => Promise<boolean>) => Promise<FetchOutcome | typeof LOCK_LOST>,
+    seen: number,
+  ): Promise<LockedRefresh> {
+    let lost = false;
+    const renew = async () => {
+      const renewed = await command(() =>
+        client.eval(RENEW, { keys: [lockKey(slot)], arguments: [owner, String(lockMs)] }),
+      ).catch(() => 1);
+      if (Number(renewed) === 0) lost = true;
+    };
+    const watchdog = setInterval(() => void renew(), Math.max(lockMs / 3, 50));
+    watchdog.unref?.();
+    try {
+      const current = await readSlot(slot);
+      // A generation below one this member held is old data brought back: it counts as nothing.
+      const rolledBack = current.token !== undefined && current.generation < seen;
+      if (current.token && !rolledBack && !wanted(current.token)) return { kind: 'adopted', token: current.token };
+      const held = async () => {
+        if (lost) return false;
+        const holder = await command(() => client.get(lockKey(slot))).catch(() => owner);
+        return holder === owner;
+      };
+      const outcome = await fetch(held);
+      if (outcome === LOCK_LOST) {
+        // Someone else holds it now: take its token once it is written (the caller's loop waits).
+        const newer = await readSlot(slot);
+        if (newer.token && newer.generation >= seen && !wanted(newer.token))
+          return { kind: 'adopted', token: newer.token };
+        throw new TeamUnavailableError(new Error('the team lock lapsed before the request was sent'));
+      }
+      if (!outcome.ok) {
+        await shareFailure(slot, outcome.failure);
+        return { kind: 'failed', failure: outcome.failure };
+      }
+      const token = await share(slot, current.generation, seen, outcome);
+      if (token) return { kind: 'fetched', token };
+      // A newer token was written while this answer was on its way: it stays.
+      const newer = await readSlot(slot);
+      if (newer.token) return { kind: 'adopted', token: newer.token };
+      throw new TeamUnavailableError(new Error('compare-and-set refused and nothing newer found'));
+    } finally {
+      clearInterval(watchdog);
+      await command(() =>
+        client.eval(COMPARE_AND_DELETE, { keys: [lockKey(slot)], arguments: [owner, channel, slot] }),
+      ).catch(() => undefined);
+    }
+  }
+
   return {
     name: options.prefix,
     role: options.role,
@@ -226,62 +349,54 @@ export function createRedisTeam(options: RedisTeamOptions): TeamPort {
     slotOf: (identity) => slotName(key, options.prefix, identity),
     read: readSlot,
 
-    async refreshLocked(slot, wanted, fetch, signal): Promise<LockedRefresh> {
+    async refreshLocked(slot, wanted, fetch, signal, lockOptions = {}): Promise<LockedRefresh> {
+      const seen = lockOptions.seen ?? 0;
+      const withSlot = lockOptions.withSlot ?? (<T>(attempt: () => Promise<T>) => attempt());
       const started = now();
+      // The waiting deadline runs on the real clock, whatever the engine's clock says.
+      const waitingSince = performance.now();
       const owner = randomUUID();
-      for (;;) {
+      for (let tries = 0; ; tries++) {
         if (signal.aborted) throw new TeamUnavailableError(signal.reason);
+        // A member with another key would only write beside the team: it writes nothing.
+        if (keyMismatch) throw new TeamRefusedError('key_mismatch');
         // Listening before trying the lock: the holder's word cannot slip between the two.
         const wait = waitFor(slot, lockMs, signal);
-        const taken = await command(() =>
-          client.set(lockKey(slot), owner, { condition: 'NX', expiration: { type: 'PX', value: lockMs } }),
-        ).catch((error: unknown) => {
-          wait.cancel();
-          throw error;
+        const attempt = await withSlot(async (): Promise<{ done: LockedRefresh } | { left: number }> => {
+          const left = Number(
+            await command(() => client.eval(ACQUIRE, { keys: [lockKey(slot)], arguments: [owner, String(lockMs)] })),
+          );
+          return left === -3 ? { done: await underLock(slot, owner, wanted, fetch, seen) } : { left };
+        }).finally(() => {
+          if (signal.aborted) wait.cancel();
         });
-        if (taken === 'OK') {
+        if ('done' in attempt) {
           wait.cancel();
-          try {
-            const current = await readSlot(slot);
-            if (current.token && !wanted(current.token)) return { kind: 'adopted', token: current.token };
-            const outcome = await fetch();
-            if (!outcome.ok) {
-              await shareFailure(slot, outcome.failure);
-              return { kind: 'failed', failure: outcome.failure };
-            }
-            const generation = await share(slot, current.generation, outcome);
-            if (generation < 0) {
-              // A newer token was written while this answer was on its way: it stays.
-              const newer = await readSlot(slot);
-              if (newer.token) return { kind: 'adopted', token: newer.token };
-              throw new TeamUnavailableError(new Error('compare-and-set refused and nothing newer found'));
-            }
-            const token: SharedToken = {
-              token: outcome.token,
-              generation,
-              obtainedAt: outcome.obtainedAt,
-              refreshedBy: options.member,
-              ...(outcome.expiresAt === undefined ? {} : { expiresAt: outcome.expiresAt }),
-            };
-            return { kind: 'fetched', token };
-          } finally {
-            await command(() =>
-              client.eval(COMPARE_AND_DELETE, { keys: [lockKey(slot)], arguments: [owner, channel, slot] }),
-            ).catch(() => undefined);
-          }
+          return attempt.done;
         }
-        // Another member holds the lock: wait for its word (or for the lock to lapse if it died).
-        const left = await command(() => client.pTTL(lockKey(slot))).catch((error: unknown) => {
+        const { left } = attempt;
+        // Another member holds the lock: wait for its word, or for the lock to lapse if it died;
+        // never in a loop that asks Redis again at once, and never past the deadline.
+        if (performance.now() - waitingSince > waitDeadlineMs) {
           wait.cancel();
-          throw error;
+          log.warn('gave up waiting for another member’s team lock', {
+            waitedMs: Math.round(performance.now() - waitingSince),
+          });
+          throw new TeamRefusedError('lock_timeout');
+        }
+        const waited = now();
+        const pause = left > 0 ? left + 5 : Math.min(25 * 2 ** tries, 1_000);
+        let timer: ReturnType<typeof setTimeout> | undefined;
+        const slept = new Promise((resolve) => {
+          timer = setTimeout(resolve, pause * (1 + Math.random() * 0.2));
         });
-        if (left > 0) {
-          const waited = now();
-          await wait.done;
-          options.observer?.lockWait?.(now() - waited);
-        } else wait.cancel();
+        await Promise.race([wait.done, slept]);
+        clearTimeout(timer);
+        wait.cancel();
+        options.observer?.lockWait?.(now() - waited);
         const current = await readSlot(slot);
-        if (current.token && !wanted(current.token)) return { kind: 'adopted', token: current.token };
+        if (current.token && current.generation >= seen && !wanted(current.token))
+          return { kind: 'adopted', token: current.token };
         if (current.failure && current.failure.at >= started)
           return { kind: 'failed', failure: current.failure.failure };
       }
@@ -292,6 +407,7 @@ export function createRedisTeam(options: RedisTeamOptions): TeamPort {
       return () => updateListeners.delete(listener);
     },
     connection: () => (closed ? 'unreachable' : state),
+    problems: () => ({ keyMismatch, unreadableSlots: unreadable.size }),
     onConnection(listener) {
       stateListeners.add(listener);
       return () => stateListeners.delete(listener);

@@ -69,3 +69,66 @@ export function openForSlot(key: Buffer, slot: string, generation: number, seale
     return undefined;
   }
 }
+
+/** What a slot's sealed value holds: every field a member trusts, so none can be changed beside it. */
+interface SealedToken {
+  v: 2;
+  token: string;
+  obtainedAt: number;
+  expiresAt?: number;
+  refreshedBy: string;
+}
+
+/** Seals a shared token with all its fields (expiry, who fetched it) for its slot and generation. */
+export function sealToken(
+  key: Buffer,
+  slot: string,
+  shared: { token: string; generation: number; obtainedAt: number; expiresAt?: number; refreshedBy: string },
+): string {
+  const body: SealedToken = {
+    v: 2,
+    token: shared.token,
+    obtainedAt: shared.obtainedAt,
+    ...(shared.expiresAt === undefined ? {} : { expiresAt: shared.expiresAt }),
+    refreshedBy: shared.refreshedBy,
+  };
+  return sealForSlot(key, slot, shared.generation, JSON.stringify(body));
+}
+
+/**
+ * The shared token sealed for this slot and generation, every field taken from inside the seal;
+ * undefined for anything else (another key, a value moved from another slot or generation, a
+ * field changed, the format of an older version).
+ */
+export function openToken(
+  key: Buffer,
+  slot: string,
+  generation: number,
+  sealed: string,
+): { token: string; generation: number; obtainedAt: number; expiresAt?: number; refreshedBy: string } | undefined {
+  const plain = openForSlot(key, slot, generation, sealed);
+  if (plain === undefined) return undefined;
+  try {
+    const body = JSON.parse(plain) as Partial<SealedToken>;
+    if (body.v !== 2 || typeof body.token !== 'string' || typeof body.obtainedAt !== 'number') return undefined;
+    if (typeof body.refreshedBy !== 'string') return undefined;
+    if (body.expiresAt !== undefined && typeof body.expiresAt !== 'number') return undefined;
+    return {
+      token: body.token,
+      generation,
+      obtainedAt: body.obtainedAt,
+      ...(body.expiresAt === undefined ? {} : { expiresAt: body.expiresAt }),
+      refreshedBy: body.refreshedBy,
+    };
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The team's key check value, kept in Redis beside the slots: an HMAC of a fixed label under the
+ * team key, so a member with another key notices on connect instead of writing beside the team.
+ */
+export function keyCheckValue(key: Buffer): string {
+  return createHmac('sha256', key).update('tokentray team key check v1').digest('base64url');
+}

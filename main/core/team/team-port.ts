@@ -54,6 +54,39 @@ export class TeamUnavailableError extends Error {
   }
 }
 
+/**
+ * Why a reachable team still cannot be used: this member's team key is not the team's (it could
+ * open nothing and must write nothing), or another member held a credential's lock past the
+ * waiting deadline.
+ */
+export type TeamProblem = 'key_mismatch' | 'lock_timeout';
+
+/** The team is reachable but refuses this refresh for a reason the user must hear (TeamProblem). */
+export class TeamRefusedError extends TeamUnavailableError {
+  readonly problem: TeamProblem;
+  constructor(problem: TeamProblem) {
+    super();
+    this.problem = problem;
+    this.name = 'TeamRefusedError';
+  }
+}
+
+/** Tells the caller, just before a request is sent, whether this member still holds the lock. */
+export type LockCheck = () => Promise<boolean>;
+
+export interface LockOptions {
+  /** The highest generation this member has held for the slot (0: none). */
+  seen?: number;
+  /**
+   * Runs one attempt (take the lock, and fetch if it was taken) within the host's share of
+   * requests; waiting for another member's lock happens outside it, holding no share.
+   */
+  withSlot?: <T>(attempt: () => Promise<T>) => Promise<T>;
+}
+
+/** A fetch under the lock that found the lock gone before sending: nothing was sent. */
+export const LOCK_LOST = 'lock-lost';
+
 export interface TeamPort {
   readonly name: string;
   readonly role: TeamRole;
@@ -66,18 +99,24 @@ export interface TeamPort {
   /**
    * Refreshes one credential for the whole team: takes the slot's lock (waiting, woken by the
    * holder's word, while another member holds it), asks `wanted` with what the slot holds once the
-   * lock is held, and only then calls `fetch`; writes the result only if no newer token was
-   * written meanwhile. Throws TeamUnavailableError.
+   * lock is held, and only then calls `fetch`, renewing the lock for as long as the fetch runs;
+   * `fetch` asks `held()` just before it sends. Writes the result only if no newer token was
+   * written meanwhile, as a generation above `options.seen` (the highest this member has held), so
+   * a store that lost its data never hands out a generation a member already passed.
+   * Throws TeamUnavailableError (TeamRefusedError for a wrong key or a lock held too long).
    */
   refreshLocked(
     slot: string,
     wanted: (current: SharedToken | undefined) => boolean,
-    fetch: () => Promise<FetchOutcome>,
+    fetch: (held: LockCheck) => Promise<FetchOutcome | typeof LOCK_LOST>,
     signal: AbortSignal,
+    options?: LockOptions,
   ): Promise<LockedRefresh>;
   /** Called with a slot whenever a member wrote its token. */
   onUpdate(listener: (slot: string) => void): () => void;
   connection(): TeamConnection;
+  /** Why the reachable team cannot be used, and how many slots held data that did not open. */
+  problems(): { keyMismatch: boolean; unreadableSlots: number };
   onConnection(listener: (state: TeamConnection) => void): () => void;
   close(): Promise<void>;
 }
