@@ -18,8 +18,8 @@ function hostName(host: string): string {
 const digest = (text: string) => createHash('sha256').update(text).digest();
 
 /**
- * The gate in front of every route: no browser (an Origin or Sec-Fetch header, a Host that is not
- * loopback), then the bearer secret, compared in constant time. Failed authentications drain a
+ * The gate in front of every route: no browser (an Origin or Sec-Fetch-Site header, a Host that is
+ * not loopback), then the bearer secret, compared in constant time. Failed authentications drain a
  * token bucket; while it is empty they get 429 and are counted rather than logged one by one. The
  * right secret still gets in, so a local process flooding the API cannot lock the user's scripts
  * out; guessing is hopeless anyway (256 random bits), the limit bounds the work and the noise.
@@ -47,10 +47,13 @@ export function createApiGuard(options: {
     return timingSafeEqual(digest(match[1]), digest(options.secret()));
   }
 
-  /** No browser: an Origin or Sec-Fetch header, or a Host we do not answer to (DNS rebinding). */
+  /**
+   * No browser: what only browsers send (Origin on a cross-origin request, Sec-Fetch-Site to a
+   * trustworthy origin such as localhost), or a Host we do not answer to (DNS rebinding). Node's
+   * own fetch and the SDKs built on it send other Sec-Fetch headers on every request: not a browser.
+   */
   function browser(headers: IncomingHttpHeaders): ApiErrorCode | undefined {
     if (headers.origin !== undefined || headers['sec-fetch-site'] !== undefined) return 'forbidden';
-    if (headers['sec-fetch-mode'] !== undefined) return 'forbidden';
     if (!hosts.has(hostName(headers.host ?? ''))) return 'forbidden';
     return undefined;
   }

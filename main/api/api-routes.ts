@@ -42,6 +42,9 @@ export interface ApiRouteDeps {
   now(): number;
 }
 
+/** A refresh asked again within this long of the last one answers with the token just fetched. */
+export const REPEAT_REFRESH_WINDOW_MS = 30_000;
+
 /** API messages are English; the CLI words them in the user's language from `message_key`. */
 const en = createTranslator('en');
 
@@ -166,6 +169,9 @@ export function createApiRoutes(deps: ApiRouteDeps) {
    * `{"rejected_token": "…"}` in the body says an API refused that token: it is replaced only if
    * it is still the current one (passive refresh), so many clients reporting it cost one fetch.
    */
+  /** When each profile's last refresh through the API was asked for. */
+  const lastAsked = new Map<string, number>();
+
   async function refresh(ref: string, body: string): Promise<Reply> {
     let rejected: string | undefined;
     if (body.trim() !== '') {
@@ -184,7 +190,20 @@ export function createApiRoutes(deps: ApiRouteDeps) {
     }
     const found = find(ref);
     if ('reply' in found) return found.reply;
+    // A script refreshing in a loop must not burn the provider's quota (WeChat allows 20 forced
+    // refreshes a day): a token fetched moments ago is the answer, unless it is the one reported.
+    const { view: current } = found;
+    const asked = lastAsked.get(current.id);
+    const repeated =
+      asked !== undefined &&
+      current.refreshedAt !== undefined &&
+      current.refreshedAt >= asked &&
+      deps.now() - current.refreshedAt < REPEAT_REFRESH_WINDOW_MS;
+    if (repeated && rejected === undefined && current.status === 'valid' && current.error === undefined) {
+      return { ...json(200, summary(current)), headers: { 'tokentray-refresh': 'recent' } };
+    }
     const started = deps.now();
+    lastAsked.set(current.id, started);
     const view = await service.refresh(found.view.id, rejected === undefined ? {} : { rejectedToken: rejected });
     if (view.error && view.error.at >= started) return engineError(view.error);
     return json(200, summary(view));

@@ -9,6 +9,7 @@ import type { Logger } from '../core/index.ts';
 import { loadSecret, newSecret, prepareApiDir, writeSecret } from './api-files.ts';
 import { createApiGuard } from './api-guard.ts';
 import { type ApiRouteDeps, apiError, createApiRoutes, type Reply } from './api-routes.ts';
+import { guardConnections } from './connection-guard.ts';
 
 // `import 'node:http'` costs Node 24 some 35 ms at start-up (building its ES namespace loads undici
 // through the lazy fetch/WebSocket exports); require() does not. The tray must not wait for it.
@@ -19,8 +20,12 @@ const { createServer } = load('node:http') as typeof import('node:http');
 export const MAX_REQUEST_BYTES = 8 * 1024;
 /** A client gets this long to send its request (not to wait for a token). */
 export const REQUEST_TIMEOUT_MS = 5_000;
+/** A connection must send its headers (or use its kept-alive connection) within this. */
+export const HEADERS_TIMEOUT_MS = 3_000;
 /** Connections at once per listener: scripts and API clients, not a crowd. */
 export const MAX_CONNECTIONS = 128;
+/** Headers a request may give once only: two would let the guard read one and a proxy the other. */
+const SINGLE_HEADERS = ['host', 'authorization', 'origin', 'content-length', 'sec-fetch-site'] as const;
 /** How often refused attempts are summed up in the log. */
 const REFUSAL_LOG_MS = 60_000;
 
@@ -74,6 +79,13 @@ export function createApiServer(deps: ApiServerDeps) {
   let stopped = false;
 
   async function onRequest(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    // RFC 9112: a request with more than one Host is answered 400; the same for the headers the
+    // guard decides on (Node keeps the first Host and joins or drops the others).
+    if (SINGLE_HEADERS.some((name) => (request.headersDistinct[name]?.length ?? 0) > 1)) {
+      send(response, apiError('bad_request'));
+      request.resume();
+      return;
+    }
     const path = (request.url ?? '/').split('?')[0];
     if (deps.health && path === '/healthz' && !guard.browser(request.headers)) {
       const { status, body } = deps.health();
@@ -110,7 +122,11 @@ export function createApiServer(deps: ApiServerDeps) {
   }
 
   function makeServer(tls: { cert: string; key: string } | undefined): Server {
-    const options = { maxHeaderSize: MAX_REQUEST_BYTES, requestTimeout: REQUEST_TIMEOUT_MS };
+    const options = {
+      maxHeaderSize: MAX_REQUEST_BYTES,
+      requestTimeout: REQUEST_TIMEOUT_MS,
+      headersTimeout: HEADERS_TIMEOUT_MS,
+    };
     const handler = (req: IncomingMessage, res: ServerResponse) => {
       onRequest(req, res).catch((error: unknown) => {
         logger.error('api request failed', { error: error instanceof Error ? error.name : 'unknown' });
@@ -121,8 +137,7 @@ export function createApiServer(deps: ApiServerDeps) {
     const server = tls
       ? (load('node:https') as typeof import('node:https')).createServer({ ...options, ...tls }, handler)
       : createServer(options, handler);
-    server.headersTimeout = REQUEST_TIMEOUT_MS;
-    server.maxConnections = MAX_CONNECTIONS;
+    guardConnections(server, { maxConnections: MAX_CONNECTIONS, idleMs: HEADERS_TIMEOUT_MS });
     return server;
   }
 

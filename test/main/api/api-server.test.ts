@@ -125,7 +125,21 @@ describe('the local token API', () => {
     expect(refreshed.json()).toMatchObject({ name: 'ERNIE dev', status: 'valid' });
     expect((await get('/v1/profiles/ernie/refresh')).status).toBe(405);
     t.fx.server.behave({ type: 'error', error: 'invalid_client', description: 'unknown client id', status: 401 });
-    const refused = await callLocalApi(t.apiLocation, '/v1/profiles/ernie/refresh', { method: 'POST', secret: true });
+    // Asked again at once, without a rejected token: the token just fetched, no request (a loop in
+    // a script must not burn the provider's quota).
+    const requests = t.fx.server.requests.length;
+    const again = await callLocalApi(t.apiLocation, '/v1/profiles/ernie/refresh', { method: 'POST', secret: true });
+    expect(again.status).toBe(200);
+    expect(again.headers['tokentray-refresh']).toBe('recent');
+    expect(t.fx.server.requests.length).toBe(requests);
+    // Reporting the current token as rejected always asks the provider.
+    const current = (await get('/v1/profiles/ernie/token?format=raw')).body;
+    const refused = await callLocalApi(t.apiLocation, '/v1/profiles/ernie/refresh', {
+      method: 'POST',
+      secret: true,
+      body: JSON.stringify({ rejected_token: current }),
+    });
+    expect(t.fx.server.requests.length).toBe(requests + 1);
     expect(refused.status).toBe(502);
     expect(refused.json()).toEqual({
       error: 'invalid_credentials',
@@ -180,12 +194,12 @@ describe('who may call it', () => {
     expect(t.fx.server.requests).toHaveLength(asked);
   });
 
-  it('refuses a browser: any Origin or Sec-Fetch header, and a Host that is not loopback (DNS rebinding)', async () => {
+  it('refuses a browser: any Origin or Sec-Fetch-Site header, and a Host that is not loopback (DNS rebinding)', async () => {
     const refusals: Record<string, string>[] = [
       { origin: 'https://evil.example' },
       { origin: 'null' },
       { 'sec-fetch-site': 'cross-site' },
-      { 'sec-fetch-mode': 'no-cors' },
+      { 'sec-fetch-site': 'same-origin', 'sec-fetch-mode': 'cors' },
       { host: 'evil.example' },
       { host: 'localhost.evil.example' },
       { host: '127.0.0.1.nip.io:47615' },
@@ -198,6 +212,8 @@ describe('who may call it', () => {
     for (const host of ['localhost', '127.0.0.1:47615', '[::1]:47615', 'LOCALHOST']) {
       expect((await get('/v1', { host })).status, host).toBe(200);
     }
+    // Node's own fetch (undici, and the SDKs built on it) sends these on every request: not a browser.
+    expect((await get('/v1', { 'sec-fetch-mode': 'cors', 'sec-fetch-dest': 'empty' })).status).toBe(200);
   });
 
   it('keeps the socket 0600 in a 0700 folder, and the secret 0600', () => {
