@@ -44,7 +44,7 @@ import { createTeamMode } from './desktop/team-mode.ts';
 import { createTransfer } from './desktop/transfer.ts';
 import { createIpcGuard, removeForeignListeners } from './ipc/ipc-guard.ts';
 import { configureLogFile, createDeferredLogger } from './logging/app-logger.ts';
-import { createRedactor } from './logging/log-redaction.ts';
+import { createRedactor, rememberingCipher } from './logging/log-redaction.ts';
 import { createNotifier } from './notifications/notifier.ts';
 import { createSafeStorageCipher, describeProtection } from './secrets/safe-storage-cipher.ts';
 import { writeFileDurably } from './system/durable-file.ts';
@@ -115,11 +115,15 @@ async function main(): Promise<void> {
     storePath,
   );
   const settings = createSettingsStore(opened.store);
-  const cipher = createSafeStorageCipher({
-    safeStorage,
-    platform: process.platform,
-    weakAccepted: () => settings.get().allowWeakSecretStorage,
-  });
+  // Every key, secret, token and proxy password the app opens or seals is registered with the log's redactor.
+  const cipher = rememberingCipher(
+    createSafeStorageCipher({
+      safeStorage,
+      platform: process.platform,
+      weakAccepted: () => settings.get().allowWeakSecretStorage,
+    }),
+    redactor,
+  );
   const dialogs = createFileDialogs(dialog, () => app.getPath('documents'));
   const network = createNetworkTrust({
     settings,

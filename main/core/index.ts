@@ -10,6 +10,7 @@ export { providerFacts } from './providers/facts.ts';
 export { CATALOGUE, isProviderId, PROVIDER_IDS, PROVIDERS } from './providers/index.ts';
 export { environmentResolver, type ProxyChoice, type ProxyResolver, proxyUrlFromPac } from './proxy-route.ts';
 export { type RefreshTick, startRefreshTick } from './refresh-tick.ts';
+export { secretForms } from './secret-scrub.ts';
 export { type OpenedStore, openStoreSafely } from './store-file.ts';
 export { StoreWriteError } from './store-writer.ts';
 export type { RedisTeamOptions } from './team/redis-team.ts';

@@ -31,7 +31,7 @@ function base64Cores(bytes: Buffer): string[] {
   return cores;
 }
 
-/** Every form in which a server might echo `secret` back. */
+/** Every form in which a server (or a log line) might carry `secret`: plain, URL- or form-encoded, JSON-escaped, base64, base64url, hex. */
 export function secretForms(secret: string): string[] {
   if (secret.length < MIN_FORM_LENGTH) return [];
   const json = JSON.stringify(secret).slice(1, -1);
@@ -40,6 +40,12 @@ export function secretForms(secret: string): string[] {
   for (const text of new Set(textual.slice(0, 3))) {
     for (const core of base64Cores(Buffer.from(text, 'utf8'))) forms.add(core);
   }
+  // The whole value encoded on its own (a short one has no stable core), and a hex dump of its
+  // bytes (matching ignores case, so upper-case hex is caught too).
+  const bytes = Buffer.from(secret, 'utf8');
+  forms.add(bytes.toString('base64'));
+  forms.add(bytes.toString('base64url'));
+  forms.add(bytes.toString('hex'));
   return [...forms].filter((form) => form.length >= MIN_FORM_LENGTH);
 }
 

@@ -1,3 +1,5 @@
+import { type Cipher, secretForms } from '../core/index.ts';
+
 /**
  * Scrubs log lines of anything that looks like a credential. Applied to every message before any
  * transport writes it, so a careless log call cannot leak a key or token into a file.
@@ -75,13 +77,77 @@ const PATTERNS: readonly [RegExp, string][] = [
   ],
 ];
 
-/** Secrets the shell has handled (tokens it copied or revealed), blanked wherever they appear. */
-export function createRedactor(maxRemembered = 200) {
-  const known: string[] = [];
+/** How many characters of a form index it: every form is at least this long (secretForms). */
+const INDEX = 4;
+
+/**
+ * Every form of every secret the process holds, found in a line in one pass: forms are indexed by
+ * their first four characters (lower case), so ten thousand credentials cost a map lookup per
+ * character, not ten thousand searches.
+ */
+function createSecretIndex(maxRemembered: number) {
+  /** Secrets in the order they were registered (a Map keeps it), each with its forms. */
+  const secrets = new Map<string, string[]>();
+  const index = new Map<string, Set<string>>();
+
+  function add(secret: string): void {
+    const forms = secretForms(secret).map((form) => form.toLowerCase());
+    secrets.set(secret, forms);
+    for (const form of forms) {
+      const head = form.slice(0, INDEX);
+      const set = index.get(head) ?? new Set();
+      set.add(form);
+      index.set(head, set);
+    }
+  }
+  function drop(secret: string): void {
+    for (const form of secrets.get(secret) ?? []) {
+      const still = [...secrets].some(([other, forms]) => other !== secret && forms.includes(form));
+      if (!still) index.get(form.slice(0, INDEX))?.delete(form);
+    }
+    secrets.delete(secret);
+  }
+
+  return {
+    remember(secret: string): void {
+      if (secret.length < INDEX || secrets.has(secret)) return;
+      add(secret);
+      const [oldest] = secrets.keys();
+      if (secrets.size > maxRemembered && oldest !== undefined) drop(oldest);
+    },
+    /** The text with every known form replaced, longest match first at each place. */
+    mask(text: string): string {
+      if (secrets.size === 0 || text.length < INDEX) return text;
+      const lower = text.toLowerCase();
+      let out = '';
+      let from = 0;
+      for (let i = 0; i <= lower.length - INDEX; ) {
+        const candidates = index.get(lower.slice(i, i + INDEX));
+        let longest = 0;
+        if (candidates) {
+          for (const form of candidates) if (form.length > longest && lower.startsWith(form, i)) longest = form.length;
+        }
+        if (longest > 0) {
+          out += `${text.slice(from, i)}[redacted]`;
+          i += longest;
+          from = i;
+        } else i++;
+      }
+      return out + text.slice(from);
+    },
+  };
+}
+
+/**
+ * Blanks log lines: every secret the process holds (registered as it is loaded or obtained, in
+ * each form it may travel in) wherever it appears, as CI systems mask registered secrets; then the
+ * patterns, a second net for what was never registered.
+ */
+export function createRedactor(maxRemembered = 100_000) {
+  const known = createSecretIndex(maxRemembered);
 
   function redactText(text: string): string {
-    let clean = text;
-    for (const secret of known) clean = clean.split(secret).join('[redacted]');
+    let clean = known.mask(text);
     for (const [pattern, replacement] of PATTERNS) clean = clean.replace(pattern, replacement);
     return clean;
   }
@@ -106,15 +172,36 @@ export function createRedactor(maxRemembered = 200) {
   }
 
   return {
-    /** Remembers a secret value so that it is blanked even where no pattern would catch it. */
-    remember(secret: string): void {
-      if (secret.length < 6 || known.includes(secret)) return;
-      known.push(secret);
-      if (known.length > maxRemembered) known.shift();
-    },
+    /** Remembers a secret value so that it is blanked, in every form, even where no pattern would catch it. */
+    remember: known.remember,
     redactText,
     redactValue,
   };
 }
 
 export type Redactor = ReturnType<typeof createRedactor>;
+
+/**
+ * A cipher that tells the redactor every value it seals or opens: the keys, secrets, tokens and
+ * proxy passwords the engine holds pass through it as they are loaded or obtained, so the log
+ * masks them wherever they turn up, whatever they look like.
+ */
+export function rememberingCipher(cipher: Cipher, redactor: Pick<Redactor, 'remember'>): Cipher {
+  const seen = (plain: string) => {
+    redactor.remember(plain);
+    return plain;
+  };
+  const remembering: Cipher = {
+    encrypt: (plain) => cipher.encrypt(seen(plain)),
+    decrypt: async (stored) => seen(await cipher.decrypt(stored)),
+  };
+  const rotating = cipher.decryptWithRotation?.bind(cipher);
+  if (rotating) {
+    remembering.decryptWithRotation = async (stored) => {
+      const opened = await rotating(stored);
+      seen(opened.plain);
+      return opened;
+    };
+  }
+  return remembering;
+}

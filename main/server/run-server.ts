@@ -12,7 +12,7 @@ import {
   startRefreshTick,
   type TeamPort,
 } from '../core/index.ts';
-import { createRedactor } from '../logging/log-redaction.ts';
+import { createRedactor, rememberingCipher } from '../logging/log-redaction.ts';
 import { ConfigError, loadServerConfig, resolveSecrets, type ServerConfig } from './config.ts';
 import { createJsonLogger } from './json-logger.ts';
 import { createServerMetrics } from './metrics.ts';
@@ -64,7 +64,7 @@ export async function startServer(options: ServerOptions) {
   const config = await loadServerConfig(options.configFile);
   const secrets = await resolveSecrets(config, options.env, options.configFile);
   const authorities = await readExtraAuthorities(config, options.configFile);
-  const redactor = createRedactor(10_000);
+  const redactor = createRedactor();
   for (const profile of secrets.profiles) {
     redactor.remember(profile.apiKey);
     redactor.remember(profile.secretKey);
@@ -103,7 +103,7 @@ export async function startServer(options: ServerOptions) {
   }
   const service = createTokenService({
     store: opened.store,
-    cipher: state.cipher,
+    cipher: rememberingCipher(state.cipher, redactor),
     logger,
     http: { userAgent: `TokenTray-server/${options.version}`, extraCertificates: () => authorities },
     maxConcurrentRequests: config.requestsPerHost,
