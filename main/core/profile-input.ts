@@ -1,3 +1,4 @@
+import { impurePath } from '../contract/plain-data.ts';
 import { ProfileInputError } from './errors.ts';
 import { providerFacts, tokenEndpoint } from './providers/facts.ts';
 import { isProviderId, PROVIDERS } from './providers/index.ts';
@@ -128,4 +129,10 @@ export function cleanSettings(
     settings.shared = true;
   }
   return settings;
+}
+
+/** Refuses input that is not plain data (see impurePath), naming the field it came in. */
+export function assertPlainData(value: unknown, field: string): void {
+  const path = impurePath(value);
+  if (path !== undefined) throw new ProfileInputError(path || field, 'not_plain_data');
 }

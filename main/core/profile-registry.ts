@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { sendsKeysElsewhere } from '../contract/catalogue.ts';
 import { loadCronParser } from './cron-schedule.ts';
 import { ProfileInputError, UnknownProfileError } from './errors.ts';
-import { apiKeyHint, cleanKey, cleanProxy, cleanSettings } from './profile-input.ts';
+import { apiKeyHint, assertPlainData, cleanKey, cleanProxy, cleanSettings } from './profile-input.ts';
 import type { StoredProfile } from './profile-store.ts';
 import { effectiveOptions } from './providers/facts.ts';
 import { type Credentials, PROVIDERS } from './providers/index.ts';
@@ -48,6 +48,7 @@ export function createProfileRegistry(deps: RegistryDeps) {
 
   /** Validates settings; a schedule needs cron-parser, loaded on first use. */
   async function settingsOf(input: Parameters<typeof cleanSettings>[0]) {
+    assertPlainData(input, 'profile');
     if (typeof input.cron === 'string' && input.cron.trim() !== '') await loadCronParser();
     return cleanSettings(input, deps.now());
   }
@@ -92,6 +93,7 @@ export function createProfileRegistry(deps: RegistryDeps) {
   }
 
   async function update(id: string, patch: ProfilePatch): Promise<StoredProfile> {
+    assertPlainData(patch, 'profile');
     const record = mustGet(id);
     const { refreshMarginMs, apiKey: rawApiKey, secretKey: rawSecretKey, ...rest } = patch;
     const merged = { ...record, ...rest, tokenUrl: 'tokenUrl' in patch ? patch.tokenUrl : record.tokenUrl };

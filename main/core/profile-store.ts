@@ -67,9 +67,18 @@ export function loadProfiles(store: KeyValueStore, now: number): LoadResult {
     issues.push({ kind: 'record_unreadable', detail: 'The profile list was damaged; it was set aside, not deleted.' });
   }
   const profiles: StoredProfile[] = [];
+  const ids = new Set<string>();
   for (const record of records) {
     const read = readRecord(record);
-    if (typeof read !== 'string') {
+    if (typeof read !== 'string' && ids.has(read.id)) {
+      // Two records with one id (a hand edit, a merge): the first is kept, the second set aside.
+      quarantine(store, { reason: 'duplicate id', at: now, data: record });
+      issues.push({
+        kind: 'record_unreadable',
+        detail: `A second profile "${read.name.slice(0, 100)}" with the same id was set aside, not deleted.`,
+      });
+    } else if (typeof read !== 'string') {
+      ids.add(read.id);
       profiles.push(read);
     } else {
       quarantine(store, { reason: read, at: now, data: record });

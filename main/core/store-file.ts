@@ -1,4 +1,5 @@
-import { existsSync, readFileSync, renameSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import type { StoreIssue } from './types.ts';
 
 export interface OpenedStore<S> {
@@ -12,6 +13,7 @@ export interface OpenedStore<S> {
  * for recovery and the app still starts. The caller reports `issue` to the user.
  */
 export function openStoreSafely<S>(open: () => S, filePath: string, now: number = Date.now()): OpenedStore<S> {
+  removeTemporaries(filePath);
   const moveAside = (why: string): OpenedStore<S> => {
     const stamp = new Date(now).toISOString().replace(/[:.]/g, '-');
     const movedTo = `${filePath}.corrupt-${stamp}`;
@@ -28,6 +30,23 @@ export function openStoreSafely<S>(open: () => S, filePath: string, now: number 
     if (!existsSync(filePath)) throw error;
     return moveAside('The settings file could not be read.');
   }
+}
+
+/**
+ * Temporary files a write killed halfway left in the store's folder (conf's `config.json.tmp-…`,
+ * our own `<file>.<pid>.tmp`): the store was written whole or not at all, so they hold nothing to keep.
+ * Only this process opens the folder (the single-instance lock, the server's own state folder).
+ */
+function removeTemporaries(filePath: string): void {
+  const folder = dirname(filePath);
+  const ours = /\.(?:tmp-\d{10}[0-9a-f]{6}|\d+\.tmp)$/;
+  let names: string[];
+  try {
+    names = readdirSync(folder);
+  } catch {
+    return;
+  }
+  for (const name of names) if (ours.test(name)) rmSync(join(folder, name), { force: true });
 }
 
 /** What a settings file that parses holds when it is not an object; undefined otherwise. */

@@ -6,6 +6,7 @@ import {
   type IpcError,
   type IpcResult,
 } from '../contract/ipc.ts';
+import { impurePath } from '../contract/plain-data.ts';
 import { type Logger, ProfileInputError, StoreWriteError, TransferError, UnknownProfileError } from '../core/index.ts';
 import { AppError } from '../desktop/app-error.ts';
 import type { IpcMain, IpcMainInvokeEvent } from '../electron-types.ts';
@@ -55,7 +56,8 @@ export function createIpcGuard(options: {
       return fail('forbidden', 'Request refused.');
     }
     const schema = INVOKE[channel];
-    const parsed = schema.args.safeParse(args);
+    // A Date or Map would pass as an empty object, an own __proto__ key would vanish: refused first.
+    const parsed = impurePath(args) === undefined ? schema.args.safeParse(args) : { success: false as const };
     if (!parsed.success) {
       logger.warn('ipc refused: malformed payload', { channel });
       return fail('invalid_payload', 'The request was malformed.');

@@ -166,6 +166,11 @@ describe('the IPC guard', () => {
     ['profiles:update', ['p1', { apiKey: 7 }]],
     ['profiles:refresh', ['p1', { force: 'yes' }]],
     ['profiles:refresh', ['p1', { force: true, extra: 1 }]],
+    // Not plain data: each would pass a shape check as an empty object, or lose its key silently.
+    ['settings:set', [new Date()]],
+    ['settings:set', [new Map([['clipboardClearSeconds', 5]])]],
+    ['settings:set', [new Error('clipboardClearSeconds')]],
+    ['profiles:update', ['p1', JSON.parse('{"__proto__": {"name": "x"}}')]],
   ])('refuses a malformed %s payload %j', async (channel, args) => {
     const { guard, calls } = setup();
     expect(await guard.dispatch(channel, event(), args)).toMatchObject({
