@@ -9,6 +9,7 @@ import { api, failureText, unwrap } from './api.ts';
 import { setCountdownTranslator } from './countdown.ts';
 import type { ExportDialog } from './export-dialog.ts';
 import './export-dialog.ts';
+import type { ImportView } from './import-view.ts';
 import './import-view.ts';
 import './profile-card.ts';
 import type { ProfileConfirm } from './profile-confirm.ts';
@@ -201,11 +202,24 @@ export class TokenTrayApp extends LightElement {
     if (opener?.isConnected) void this.updateComplete.then(() => opener.focus());
   }
 
+  /** Back from the import screen: the Import… button that opened it, or the list's one (re-rendered). */
+  private async focusImportButton(opener: HTMLElement | undefined): Promise<void> {
+    if (opener?.isConnected) {
+      opener.focus();
+      return;
+    }
+    await this.list()?.updateComplete;
+    this.querySelector<HTMLElement>('[data-action="import"]')?.focus();
+  }
+
   private async openImport(): Promise<void> {
     const opener = document.activeElement as HTMLElement;
     try {
       const preview = await unwrap(api().openImport());
-      if (preview) this.go({ name: 'import', preview }, () => opener?.isConnected && opener.focus());
+      if (!preview) return;
+      this.go({ name: 'import', preview }, () => void this.focusImportButton(opener));
+      await this.updateComplete;
+      await this.querySelector<ImportView>('tt-import-view')?.focusStart();
     } catch (error) {
       this.say(failureText(error, this.tr));
     }

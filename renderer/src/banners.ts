@@ -25,7 +25,7 @@ export function banners(
     ${
       update.state === 'ready'
         ? html`<div class="banner info update-banner" role="region" aria-label=${tr.t('ui.updates_title')}>
-            <p>${tr.t('ui.update_banner', { version: update.version })}</p>
+            <p role="status">${tr.t('ui.update_banner', { version: update.version })}</p>
             <button type="button" @click=${() => unwrap(api().installUpdate()).catch(failed)}>${tr.t('ui.update_restart')}</button>
           </div>`
         : nothing

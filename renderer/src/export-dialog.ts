@@ -24,6 +24,8 @@ export class ExportDialog extends LightElement {
   declare withKeys: boolean;
   declare problem: string | undefined;
   declare busy: boolean;
+  /** The two passphrases differ: the second field is marked and described by the message. */
+  private mismatch = false;
 
   constructor() {
     super();
@@ -63,7 +65,12 @@ export class ExportDialog extends LightElement {
           ? tr.t('ui.export_mismatch')
           : undefined;
     this.problem = problem;
-    if (problem) return;
+    this.mismatch = problem !== undefined && problem === tr.t('ui.export_mismatch');
+    if (problem) {
+      if (this.mismatch) this.querySelector<HTMLInputElement>('#x-pass2')?.focus();
+      return;
+    }
+    if (this.busy) return;
     this.busy = true;
     try {
       const ids = this.profiles.filter((view) => this.chosen.has(view.id)).map((view) => view.id);
@@ -101,13 +108,14 @@ export class ExportDialog extends LightElement {
             ? html`<div class="field"><label for="x-pass">${tr.t('ui.passphrase')}</label>
                 <input id="x-pass" type="password" autocomplete="new-password" minlength="8" /></div>
                 <div class="field"><label for="x-pass2">${tr.t('ui.passphrase_again')}</label>
-                <input id="x-pass2" type="password" autocomplete="new-password" /></div>`
+                <input id="x-pass2" type="password" autocomplete="new-password"
+                  aria-invalid=${this.mismatch ? 'true' : 'false'} aria-describedby=${this.mismatch ? 'x-problem' : nothing} /></div>`
             : nothing
         }
-        <p class="error" role="alert">${this.problem ?? ''}</p>
+        <p class="error" id="x-problem" role="alert">${this.problem ?? ''}</p>
         <div class="form-actions">
           <button type="button" class="secondary" @click=${() => this.close()}>${tr.t('ui.cancel')}</button>
-          <button type="submit" ?disabled=${this.busy}>${tr.t('ui.export_action')}</button>
+          <button type="submit" aria-disabled=${this.busy ? 'true' : 'false'}>${tr.t('ui.export_action')}</button>
         </div>
       </form>
     </dialog>`;

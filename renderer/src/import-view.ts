@@ -56,11 +56,15 @@ export class ImportView extends LightElement {
 
   private async unlock(event: Event): Promise<void> {
     event.preventDefault();
+    if (this.busy) return;
     const passphrase = this.querySelector<HTMLInputElement>('#i-pass')?.value ?? '';
     this.busy = true;
     try {
       this.preview = await unwrap(api().unlockImport(this.preview.ticket, passphrase));
       this.problem = undefined;
+      // The unlock form is gone with the focus in it: the screen's title takes it.
+      await this.updateComplete;
+      this.querySelector<HTMLElement>('#import-title')?.focus();
     } catch (error) {
       this.problem = failureText(error, this.tr);
       this.querySelector<HTMLInputElement>('#i-pass')?.focus();
@@ -75,6 +79,7 @@ export class ImportView extends LightElement {
       const keys = this.preview.entries[index]?.hasKeys ? {} : { apiKey: row.apiKey, secretKey: row.secretKey };
       return [{ index, name: row.name, ...keys }];
     });
+    if (this.busy) return;
     this.busy = true;
     try {
       const result: ImportResult = await unwrap(api().applyImport(this.preview.ticket, choices));
@@ -86,12 +91,18 @@ export class ImportView extends LightElement {
     }
   }
 
+  /** Where focus goes when the screen opens: the passphrase if the file is sealed, else the title. */
+  async focusStart(): Promise<void> {
+    await this.updateComplete;
+    (this.querySelector<HTMLElement>('#i-pass') ?? this.querySelector<HTMLElement>('#import-title'))?.focus();
+  }
+
   protected override render() {
     const { tr, preview } = this;
     const locked = preview.encrypted && !preview.unlocked;
     const count = this.rows.filter((row) => row.include).length;
     return html`<section class="panel" aria-labelledby="import-title">
-      <h2 id="import-title">${tr.t('ui.import_title')}</h2>
+      <h2 id="import-title" tabindex="-1">${tr.t('ui.import_title')}</h2>
       <p class="hint">${tr.t('ui.import_file', { file: preview.file })}</p>
       ${
         locked
@@ -99,7 +110,7 @@ export class ImportView extends LightElement {
               <label for="i-pass">${tr.t('ui.passphrase')}</label>
               <input id="i-pass" type="password" autocomplete="off" aria-describedby="i-pass-hint" />
               <p class="hint" id="i-pass-hint">${tr.t('ui.import_passphrase_hint')}</p>
-              <div class="row-actions"><button type="submit" ?disabled=${this.busy}>${tr.t('ui.import_unlock')}</button></div>
+              <div class="row-actions"><button type="submit" aria-disabled=${this.busy ? 'true' : 'false'}>${tr.t('ui.import_unlock')}</button></div>
             </form>`
           : nothing
       }
@@ -133,7 +144,7 @@ export class ImportView extends LightElement {
       </div>
       <div class="form-actions">
         <button type="button" class="secondary" @click=${() => this.dispatchEvent(new CustomEvent('tt-cancel', { bubbles: true }))}>${tr.t('ui.cancel')}</button>
-        <button type="button" ?disabled=${this.busy || count === 0} @click=${() => this.apply()}>${tr.t('ui.import_action', { count })}</button>
+        <button type="button" ?disabled=${count === 0} aria-disabled=${this.busy ? 'true' : 'false'} @click=${() => this.apply()}>${tr.t('ui.import_action', { count })}</button>
       </div>
     </section>`;
   }

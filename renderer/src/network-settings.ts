@@ -18,6 +18,13 @@ export class NetworkSettings extends LightElement {
     this.info = await unwrap(api().networkInfo()).catch(() => undefined);
   }
 
+  /** Removing the file removes its button: focus goes to Choose…, where the user can go on. */
+  private async clearCaFile(): Promise<void> {
+    await this.run(() => unwrap(api().clearCaFile()));
+    await this.updateComplete;
+    this.querySelector<HTMLElement>('#s-net-ca-choose')?.focus();
+  }
+
   private async run(action: () => Promise<NetworkInfo>): Promise<void> {
     try {
       this.info = await action();
@@ -40,9 +47,9 @@ export class NetworkSettings extends LightElement {
       ${info.problem ? html`<p class="error" role="alert">${tr.t(`app.${info.problem}` as 'app.ca_file_invalid')}</p>` : nothing}
       <p class="hint" id="s-net-ca-hint">${tr.t('ui.network_ca_hint')}</p>
       <div class="row-actions">
-        <button type="button" class="secondary" aria-describedby="s-net-ca-hint"
+        <button type="button" class="secondary" id="s-net-ca-choose" aria-describedby="s-net-ca-hint"
           @click=${() => this.run(() => unwrap(api().chooseCaFile()))}>${tr.t('ui.network_ca_choose')}</button>
-        ${info.caFile ? html`<button type="button" class="secondary" @click=${() => this.run(() => unwrap(api().clearCaFile()))}>${tr.t('ui.network_ca_clear')}</button>` : nothing}
+        ${info.caFile ? html`<button type="button" class="secondary" @click=${() => void this.clearCaFile()}>${tr.t('ui.network_ca_clear')}</button>` : nothing}
       </div>
     </fieldset>`;
   }

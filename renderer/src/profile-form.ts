@@ -114,7 +114,8 @@ export class ProfileForm extends LightElement {
   }
 
   private async test(): Promise<void> {
-    if (this.focusFirstError(this.localErrors(true))) return;
+    // Busy buttons stay focusable (aria-disabled): a disabled one would drop focus to <body>.
+    if (this.busy || this.focusFirstError(this.localErrors(true))) return;
     this.busy = 'test';
     try {
       const check = await unwrap(api().testCredentials(toInput(this.draft as Draft, this.entry())));
@@ -245,8 +246,8 @@ export class ProfileForm extends LightElement {
         </div>
         <div class="form-actions">
           <button type="button" class="secondary" @click=${this.cancel}>${tr.t('ui.cancel')}</button>
-          <button type="button" class="secondary" ?disabled=${Boolean(this.busy)} @click=${this.test}>${this.busy === 'test' ? tr.t('ui.testing') : tr.t('ui.test')}</button>
-          <button type="submit" ?disabled=${Boolean(this.busy)}>${this.busy === 'save' ? tr.t('ui.saving') : tr.t('ui.save')}</button>
+          <button type="button" class="secondary" aria-disabled=${this.busy ? 'true' : 'false'} @click=${this.test}>${this.busy === 'test' ? tr.t('ui.testing') : tr.t('ui.test')}</button>
+          <button type="submit" aria-disabled=${this.busy ? 'true' : 'false'}>${this.busy === 'save' ? tr.t('ui.saving') : tr.t('ui.save')}</button>
         </div>
       </form>
     `;

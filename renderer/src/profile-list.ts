@@ -117,7 +117,7 @@ export class ProfileList extends LightElement {
                 @input=${(e: Event) => {
                   this.query = (e.target as HTMLInputElement).value;
                 }} />
-              <p class="hint" id="search-hint">${tr.t('ui.search_hint', { shown: count, total: this.profiles.length })}</p>
+              <p class="hint" id="search-hint" role="status">${tr.t('ui.search_hint', { shown: count, total: this.profiles.length })}</p>
             </div>
             <div class="field sort">
               <label for="sort">${tr.t('ui.sort_label')}</label>
@@ -131,7 +131,7 @@ export class ProfileList extends LightElement {
       }
       <div class="row-actions transfer">
         <button type="button" class="secondary" @click=${ask('tt-export')}>${tr.t('ui.export')}</button>
-        <button type="button" class="secondary" @click=${ask('tt-import')}>${tr.t('ui.import')}</button>
+        <button type="button" class="secondary" data-action="import" @click=${ask('tt-import')}>${tr.t('ui.import')}</button>
       </div>
     </div>`;
   }

@@ -52,6 +52,13 @@ export class ShortcutSettings extends LightElement {
     this.info = await unwrap(api().shortcutInfo()).catch(() => undefined);
   }
 
+  /** Turning the shortcut off removes the button that did it: focus goes to the recorder field. */
+  private async turnOff(): Promise<void> {
+    await this.set('');
+    await this.updateComplete;
+    this.querySelector<HTMLElement>('#s-shortcut')?.focus();
+  }
+
   private async set(shortcut: string): Promise<void> {
     try {
       await unwrap(api().setSettings({ shortcut }));
@@ -86,7 +93,7 @@ export class ShortcutSettings extends LightElement {
           @keydown=${(e: KeyboardEvent) => this.onKey(e)} />
         <p class="hint" id="s-shortcut-hint">${tr.t('ui.shortcut_record_hint')}</p>
       </div>
-      ${settings.shortcut ? html`<div class="row-actions"><button type="button" class="secondary" @click=${() => this.set('')}>${tr.t('ui.shortcut_clear')}</button></div>` : nothing}
+      ${settings.shortcut ? html`<div class="row-actions"><button type="button" class="secondary" @click=${() => void this.turnOff()}>${tr.t('ui.shortcut_clear')}</button></div>` : nothing}
       <p>${pinned ? tr.t('ui.shortcut_pinned', { name: pinned.name }) : tr.t('ui.shortcut_no_pin')}</p>
       ${info.wayland ? html`<p class="hint">${tr.t('ui.shortcut_wayland')}</p>` : nothing}
     </fieldset>`;

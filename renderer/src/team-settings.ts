@@ -59,6 +59,8 @@ export class TeamSettingsPanel extends LightElement {
   }
 
   private async run(action: () => Promise<string | undefined>): Promise<void> {
+    // Busy buttons stay focusable (aria-disabled) and do nothing: a disabled one drops focus.
+    if (this.busy) return;
     this.busy = true;
     try {
       const said = await action();
@@ -90,7 +92,7 @@ export class TeamSettingsPanel extends LightElement {
 
   private text(id: string, label: string, value: string, apply: (v: string) => Partial<TeamSettings>, hint?: string) {
     return html`<div class="field"><label for=${id}>${label}</label>
-      <input id=${id} .value=${value} @input=${(e: Event) => this.edit(apply((e.target as HTMLInputElement).value))}
+      <input id=${id} type="text" spellcheck="false" autocomplete="off" .value=${value} @input=${(e: Event) => this.edit(apply((e.target as HTMLInputElement).value))}
         aria-describedby=${hint ? `${id}-hint` : nothing} />
       ${hint ? html`<p class="hint" id="${id}-hint">${hint}</p>` : nothing}</div>`;
   }
@@ -129,14 +131,14 @@ export class TeamSettingsPanel extends LightElement {
           : nothing
       }
       <div class="row-actions">
-        <button type="button" ?disabled=${this.busy} @click=${() => this.save()}>${tr.t('ui.team_apply')}</button>
-        <button type="button" class="secondary" ?disabled=${this.busy}
+        <button type="button" aria-disabled=${this.busy ? 'true' : 'false'} @click=${() => this.save()}>${tr.t('ui.team_apply')}</button>
+        <button type="button" class="secondary" aria-disabled=${this.busy ? 'true' : 'false'}
           @click=${() =>
             this.run(async () => {
               this.shownKey = (await unwrap(api().newTeamKey())).teamKey;
               return undefined;
             })}>${tr.t('ui.team_key_new')}</button>
-        <button type="button" class="secondary" ?disabled=${this.busy || !info?.hasKey}
+        <button type="button" class="secondary" ?disabled=${!info?.hasKey} aria-disabled=${this.busy ? 'true' : 'false'}
           @click=${() =>
             this.run(async () => {
               this.shownKey = this.shownKey ? undefined : (await unwrap(api().revealTeamKey())).teamKey;

@@ -16,7 +16,9 @@ import type { TeamChildConfig } from '../support/team-child.ts';
 const INSTANCES = 10;
 const PROFILES = 200;
 const DAY = 24 * 3_600_000;
-const LOCK_MS = 2_000;
+// Long enough that a process the scheduler starves for a second or two keeps its lease (the
+// watchdog renews it every third of it); short enough that a killed holder's lapses soon.
+const LOCK_MS = 5_000;
 const CHILD = join(import.meta.dirname, '../support/team-child.ts');
 const credentials: [string, string][] = Array.from({ length: PROFILES }, (_, i) => [
   `team-key-${String(i).padStart(4, '0')}`,

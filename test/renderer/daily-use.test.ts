@@ -246,8 +246,27 @@ describe('contrast and narrow windows', () => {
       const overflow = () =>
         page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
       expect(await overflow()).toBeLessThanOrEqual(0);
+      // The sort's longest choice is not cut off.
+      const sortClipped = await page.evaluate(() => {
+        const select = document.querySelector<HTMLSelectElement>('#sort');
+        if (!select) return -1;
+        // The longest choice's text, in the select's font, plus its padding and arrow (about 40 px).
+        const span = document.createElement('span');
+        span.style.font = getComputedStyle(select).font;
+        span.style.whiteSpace = 'nowrap';
+        span.textContent = [...select.options].map((o) => o.text).sort((x, y) => y.length - x.length)[0] ?? '';
+        document.body.append(span);
+        const needed = span.getBoundingClientRect().width + 40;
+        span.remove();
+        return needed - select.getBoundingClientRect().width;
+      });
+      expect(sortClipped).toBeLessThanOrEqual(0);
       await page.getByRole('button', { name: 'Settings' }).click();
       expect(await overflow()).toBeLessThanOrEqual(0);
+      // Team inputs say what they hold.
+      for (const id of ['t-url', 't-username', 't-prefix', 't-member']) {
+        expect(await page.locator(`#${id}`).getAttribute('type'), id).toBe('text');
+      }
       await page.getByRole('button', { name: 'Add key' }).click();
       await page.getByLabel('Provider').selectOption('oauth2');
       await page.getByText('Advanced').click();
@@ -282,6 +301,12 @@ describe('export and import in the window', () => {
     await dialog.getByLabel('Gateway').uncheck();
     await dialog.getByLabel('Include the keys').check();
     await dialog.getByLabel('Passphrase', { exact: true }).fill('correct horse battery');
+    // A mismatch is tied to the second field, which takes the focus.
+    await dialog.getByLabel('Passphrase again').fill('correct horse batter');
+    await dialog.getByRole('button', { name: 'Export' }).click();
+    await expect.poll(() => page.locator('#x-pass2').getAttribute('aria-invalid')).toBe('true');
+    expect(await page.locator('#x-pass2').getAttribute('aria-describedby')).toBe('x-problem');
+    await expect.poll(() => focused(w as WindowHarness)).toMatchObject({ id: 'x-pass2' });
     await dialog.getByLabel('Passphrase again').fill('correct horse battery');
     await dialog.getByRole('button', { name: 'Export' }).click();
     await expect.poll(() => page.locator('.toast').textContent()).toContain(`Exported 6 profile(s) to ${file}`);
@@ -292,18 +317,30 @@ describe('export and import in the window', () => {
     w.dialogAnswers.push(file);
     await page.getByRole('button', { name: 'Import…' }).click();
     await expect.poll(() => page.getByRole('heading', { name: 'Import profiles' }).isVisible()).toBe(true);
+    // The sealed file's screen opens on its passphrase; once unlocked, on its title.
+    await expect.poll(() => focused(w as WindowHarness)).toMatchObject({ id: 'i-pass' });
     await page.locator('#i-pass').fill('wrong passphrase');
     await page.getByRole('button', { name: 'Unlock keys' }).click();
     await expect.poll(() => page.locator('[role=alert]').first().textContent()).toContain('does not open the keys');
     await page.locator('#i-pass').fill('correct horse battery');
     await page.getByRole('button', { name: 'Unlock keys' }).click();
     await expect.poll(() => page.getByText('Keys included.').count()).toBe(6);
+    await expect.poll(() => focused(w as WindowHarness)).toMatchObject({ id: 'import-title' });
     expect(await page.locator('#i-0-name').inputValue()).toBe('ERNIE prod (2)');
     await page.locator('#i-1-include').uncheck();
     await page.getByRole('button', { name: 'Import 5' }).click();
     await expect.poll(() => page.locator('.toast').textContent()).toContain('Imported 5 profile(s).');
     await expect.poll(() => w?.fx.service.listProfiles().length).toBe(12);
     expect(w.fx.service.listProfiles().map((v) => v.name)).toContain('ERNIE prod (2)');
+
+    // Cancel goes back to the list's Import… button, though the list was drawn anew.
+    w.dialogAnswers.push(file);
+    await page.getByRole('button', { name: 'Import…' }).click();
+    await expect
+      .poll(() => focused(w as WindowHarness))
+      .toMatchObject({ id: expect.stringMatching(/^(i-pass|import-title)$/) });
+    await page.getByRole('button', { name: 'Cancel' }).click();
+    await expect.poll(() => focused(w as WindowHarness)).toMatchObject({ text: 'Import…' });
   });
 });
 
@@ -388,6 +425,8 @@ describe('the global shortcut in the window', () => {
     expect(w.settings.get().shortcut).toBe('CommandOrControl+Shift+T');
     await page.getByRole('button', { name: 'Turn off' }).click();
     await expect.poll(() => w?.shortcutState.held.size).toBe(0);
+    // The button removed itself: focus is on the recorder, not on the page.
+    await expect.poll(() => focused(w as WindowHarness)).toMatchObject({ id: 's-shortcut' });
   });
 });
 

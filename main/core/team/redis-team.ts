@@ -311,10 +311,14 @@ export function createRedisTeam(options: RedisTeamOptions): TeamPort {
       // A generation below one this member held is old data brought back: it counts as nothing.
       const rolledBack = current.token !== undefined && current.generation < seen;
       if (current.token && !rolledBack && !wanted(current.token)) return { kind: 'adopted', token: current.token };
+      // Just before sending: still ours, and renewed to its full lifetime from this moment, so a
+      // request that goes out now has the whole lease ahead of it.
       const held = async () => {
         if (lost) return false;
-        const holder = await command(() => client.get(lockKey(slot))).catch(() => owner);
-        return holder === owner;
+        const renewed = await command(() =>
+          client.eval(RENEW, { keys: [lockKey(slot)], arguments: [owner, String(lockMs)] }),
+        ).catch(() => 1);
+        return Number(renewed) === 1;
       };
       const outcome = await fetch(held);
       if (outcome === LOCK_LOST) {
