@@ -185,7 +185,8 @@ describe('team mode on Redis', () => {
     const s = await addAndWait(slow);
     const q = await addAndWait(quick);
     clock.now += 28 * DAY;
-    server.queue({ type: 'delay', ms: 1_500 });
+    // Slow enough that the steps below finish while it is out, even on a starved CPU.
+    server.queue({ type: 'delay', ms: 6_000 });
     const slowRun = slow.checkDue();
     await vi.waitFor(() => expect(server.requests).toHaveLength(2));
     // The lock is lost while the request is out (a Redis failover, an operator): another member fetches.
@@ -195,7 +196,7 @@ describe('team mode on Redis', () => {
     // Answers are numbered as they are issued: the quick one now, the slow one later.
     expect(quickToken).toBe(server.issued[1]);
     // The slow member's own request is still out, yet it serves the announced generation already.
-    await vi.waitFor(async () => expect(await slow.getToken(s.id)).toBe(quickToken), { timeout: 1_000 });
+    await vi.waitFor(async () => expect(await slow.getToken(s.id)).toBe(quickToken), { timeout: 4_000 });
     expect(slow.getProfile(s.id)?.refreshing).toBe(true);
     await slowRun;
     expect(server.requests).toHaveLength(3);

@@ -288,5 +288,38 @@ profiles:
     });
     expect(health.json()).toMatchObject({ status: 'ok', team: 'connected' });
     for (const line of [...one.lines, ...two.lines]) expect(line).not.toContain(teamKey);
+
+    // A third server given another (well-formed) key says so, and fetches nothing on its own.
+    writeFileSync(join(dir, 'other.key'), newTeamKey());
+    const stranger = await serve(
+      yamlConfig('t3.yaml', await freePort(), team('three').replace('team.key', 'other.key')),
+    );
+    const strangerHealth = () =>
+      callLocalApi({ port: Number(new URL(stranger.url).port) }, '/healthz', {
+        headers: { host: new URL(stranger.url).host },
+      }).then((answer) => answer.json());
+    await expect
+      .poll(strangerHealth, { timeout: 10_000 })
+      .toMatchObject({ status: 'degraded', team: 'connected', teamProblem: 'team_key_mismatch' });
+    expect(tokens.requests.length).toBe(before + 1);
+    expect(stranger.lines.some((line) => line.includes('team key mismatch'))).toBe(true);
+  });
+
+  it('takes a fixed refresh time from its configuration and shows its next run', async () => {
+    const port = await freePort();
+    const server = await serve(yamlConfig('cron.yaml', port, "    cron: '0 9 * * 1-5'\n"), { TZ: 'Asia/Shanghai' });
+    const secret = readFileSync(join(dir, 'state-cron.yaml', 'api', 'secret'), 'utf8').trim();
+    const view = (
+      await callLocalApi({ port }, '/v1/profiles/ernie', { headers: { host: `localhost:${port}` }, secret })
+    ).json() as { status: string; next_refresh_at: string; refreshed_at: string };
+    expect(view.status).toBe('valid');
+    // 09:00 in Shanghai is 01:00 UTC (no daylight saving), on a weekday.
+    const next = new Date(view.next_refresh_at);
+    expect(next.getUTCHours()).toBe(1);
+    expect(next.getUTCMinutes()).toBe(0);
+    expect(next.getTime()).toBeGreaterThan(Date.parse(view.refreshed_at));
+    expect(next.getTime() - Date.parse(view.refreshed_at)).toBeLessThanOrEqual(3 * 24 * 3600_000 + 60_000);
+    server.child.kill('SIGTERM');
+    expect(await server.exited).toBe(0);
   });
 });

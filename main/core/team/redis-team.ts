@@ -298,11 +298,13 @@ export function createRedisTeam(options: RedisTeamOptions): TeamPort {
     seen: number,
   ): Promise<LockedRefresh> {
     let lost = false;
+    /** Extends the lock to its full lifetime from now; false once it is no longer ours (a failed command is not proof). */
     const renew = async () => {
       const renewed = await command(() =>
         client.eval(RENEW, { keys: [lockKey(slot)], arguments: [owner, String(lockMs)] }),
-      ).catch(() => 1);
-      if (Number(renewed) === 0) lost = true;
+      ).then(Number, () => 1);
+      if (renewed === 0) lost = true;
+      return !lost;
     };
     const watchdog = setInterval(() => void renew(), Math.max(lockMs / 3, 50));
     watchdog.unref?.();
@@ -313,14 +315,7 @@ export function createRedisTeam(options: RedisTeamOptions): TeamPort {
       if (current.token && !rolledBack && !wanted(current.token)) return { kind: 'adopted', token: current.token };
       // Just before sending: still ours, and renewed to its full lifetime from this moment, so a
       // request that goes out now has the whole lease ahead of it.
-      const held = async () => {
-        if (lost) return false;
-        const renewed = await command(() =>
-          client.eval(RENEW, { keys: [lockKey(slot)], arguments: [owner, String(lockMs)] }),
-        ).catch(() => 1);
-        return Number(renewed) === 1;
-      };
-      const outcome = await fetch(held);
+      const outcome = await fetch(async () => !lost && (await renew()));
       if (outcome === LOCK_LOST) {
         // Someone else holds it now: take its token once it is written (the caller's loop waits).
         const newer = await readSlot(slot);
@@ -371,8 +366,9 @@ export function createRedisTeam(options: RedisTeamOptions): TeamPort {
             await command(() => client.eval(ACQUIRE, { keys: [lockKey(slot)], arguments: [owner, String(lockMs)] })),
           );
           return left === -3 ? { done: await underLock(slot, owner, wanted, fetch, seen) } : { left };
-        }).finally(() => {
-          if (signal.aborted) wait.cancel();
+        }).catch((error: unknown) => {
+          wait.cancel();
+          throw error;
         });
         if ('done' in attempt) {
           wait.cancel();
