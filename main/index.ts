@@ -216,10 +216,11 @@ async function main(): Promise<void> {
       version: app.getVersion(),
       secretProtection: await describeProtection(safeStorage, process.platform, settings.get().allowWeakSecretStorage),
     }),
-    createLocalApi: (handOut) =>
+    createLocalApi: (handOut, onGatewayCall) =>
       createApiServer({
         service,
         handOut,
+        onGatewayCall,
         version: app.getVersion(),
         now: Date.now,
         location: apiLocation(app.getPath('userData'), process.platform),

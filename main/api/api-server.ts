@@ -5,11 +5,14 @@ import { createRequire } from 'node:module';
 import type { ApiStatus } from '../contract/ipc.ts';
 import { type ApiLocation, CLI_USER_AGENT, MAX_SOCKET_PATH_BYTES } from '../contract/local-api.ts';
 import type { Settings } from '../contract/settings.ts';
-import type { Logger } from '../core/index.ts';
+import type { Logger, TokenService } from '../core/index.ts';
+import { createGateway, type GatewayCall } from '../gateway/gateway.ts';
+import { parseGatewayTarget } from '../gateway/request-target.ts';
 import { loadSecret, newSecret, prepareApiDir, writeSecret } from './api-files.ts';
 import { createApiGuard } from './api-guard.ts';
 import { type ApiRouteDeps, apiError, createApiRoutes, type Reply } from './api-routes.ts';
 import { guardConnections } from './connection-guard.ts';
+import { resolveProfile } from './profile-ref.ts';
 
 // `import 'node:http'` costs Node 24 some 35 ms at start-up (building its ES namespace loads undici
 // through the lazy fetch/WebSocket exports); require() does not. The tray must not wait for it.
@@ -18,7 +21,7 @@ const { createServer } = load('node:http') as typeof import('node:http');
 
 /** Requests are a line and a few headers: anything larger is not one of ours. */
 export const MAX_REQUEST_BYTES = 8 * 1024;
-/** A client gets this long to send its request (not to wait for a token). */
+/** A client gets this long to send an API request's body (not to wait for a token). */
 export const REQUEST_TIMEOUT_MS = 5_000;
 /** A connection must send its headers (or use its kept-alive connection) within this. */
 export const HEADERS_TIMEOUT_MS = 3_000;
@@ -30,6 +33,9 @@ const SINGLE_HEADERS = ['host', 'authorization', 'origin', 'content-length', 'se
 const REFUSAL_LOG_MS = 60_000;
 
 export interface ApiServerDeps extends ApiRouteDeps {
+  service: ApiRouteDeps['service'] & Pick<TokenService, 'gatewayUpstream' | 'getToken'>;
+  /** Told of every gateway call (Recent uses, metrics): never a token, query or body. */
+  onGatewayCall?(call: GatewayCall): void;
   location: ApiLocation;
   platform: NodeJS.Platform;
   /** Where the TCP listener binds (127.0.0.1 unless a server says otherwise), and its TLS. */
@@ -72,6 +78,17 @@ export function createApiServer(deps: ApiServerDeps) {
     ...(deps.allowedHosts ? { allowedHosts: deps.allowedHosts } : {}),
   });
   const routes = createApiRoutes(deps);
+  const gateway = createGateway({
+    service: deps.service,
+    resolve: (ref) => {
+      const found = resolveProfile(deps.service.listProfiles(), ref);
+      return found.ok ? { id: found.view.id } : { error: found.error };
+    },
+    fail: (response, code) => send(response, apiError(code)),
+    now: deps.now,
+    logger,
+    ...(deps.onGatewayCall ? { onCall: deps.onGatewayCall } : {}),
+  });
   let socket: ListenerState = { server: null, problem: 'not_started' };
   let tcp: (ListenerState & { port: number }) | undefined;
   let refusalTimer: ReturnType<typeof setInterval> | undefined;
@@ -101,15 +118,32 @@ export function createApiServer(deps: ApiServerDeps) {
       request.resume();
       return;
     }
+    // The gateway streams bodies of any size (up to its own cap) and answers on its own.
+    const target = parseGatewayTarget(request.url ?? '/');
+    if (target !== 'not_gateway') {
+      if (typeof target === 'string') {
+        send(response, apiError(target === 'no_profile' ? 'unknown_profile' : 'bad_request'));
+        request.resume();
+        return;
+      }
+      await gateway.handle(request, response, target);
+      return;
+    }
     const declared = Number(request.headers['content-length'] ?? 0);
     if (declared > MAX_REQUEST_BYTES || request.headers['transfer-encoding'] !== undefined) {
       send(response, apiError('payload_too_large'));
       request.destroy();
       return;
     }
-    // The body is small by now (declared within the cap, no chunked encoding): read it whole.
+    // The body is small by now (declared within the cap, no chunked encoding): read it whole,
+    // within the deadline (a sender that trickles it is cut).
     const chunks: Buffer[] = [];
-    for await (const chunk of request) chunks.push(chunk as Buffer);
+    const deadline = setTimeout(() => request.destroy(), REQUEST_TIMEOUT_MS);
+    try {
+      for await (const chunk of request) chunks.push(chunk as Buffer);
+    } finally {
+      clearTimeout(deadline);
+    }
     const body = Buffer.concat(chunks).toString('utf8').slice(0, MAX_REQUEST_BYTES);
     const name = request.headers['user-agent'] || 'unknown';
     const via = name.startsWith(`${CLI_USER_AGENT}/`) ? 'cli' : 'api';
@@ -124,7 +158,8 @@ export function createApiServer(deps: ApiServerDeps) {
   function makeServer(tls: { cert: string; key: string } | undefined): Server {
     const options = {
       maxHeaderSize: MAX_REQUEST_BYTES,
-      requestTimeout: REQUEST_TIMEOUT_MS,
+      // Off server-wide: a gateway upload may take its time; API routes set their own deadline.
+      requestTimeout: 0,
       headersTimeout: HEADERS_TIMEOUT_MS,
     };
     const handler = (req: IncomingMessage, res: ServerResponse) => {

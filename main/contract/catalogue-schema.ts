@@ -10,7 +10,12 @@ function byOption<T extends z.ZodMiniType>(value: T) {
   return z.union([value, z.object({ option: z.string(), values: z.record(z.string(), value) })]);
 }
 
-const common = { name: z.string(), advanced: z.optional(z.boolean()) };
+const common = {
+  name: z.string(),
+  advanced: z.optional(z.boolean()),
+  /** Read only by the gateway: changing it leaves the token (and where keys go) alone. */
+  gatewayOnly: z.optional(z.boolean()),
+};
 
 export const optionSpecSchema = z.union([
   z.object({
@@ -32,6 +37,18 @@ export const optionSpecSchema = z.union([
 ]);
 
 const placement = z.object({ style: z.enum(['query', 'bearer', 'header']), name: z.string() });
+
+/**
+ * How the provider's APIs say that a token was refused (expired, replaced, revoked): a JSON body
+ * field holding one of `codes` whatever the HTTP status (Baidu's error_code 110 in a 200), or one
+ * of `statuses`, optionally only with `WWW-Authenticate: Bearer error="invalid_token"`.
+ */
+const rejection = z.object({
+  field: z.optional(z.string()),
+  codes: z.optional(z.array(z.union([z.number(), z.string()]))),
+  statuses: z.optional(z.array(z.number())),
+  invalidTokenChallenge: z.optional(z.boolean()),
+});
 const example = z.object({ method: z.enum(['GET', 'POST']), url: z.string(), json: z.optional(z.unknown()) });
 
 export const catalogueEntrySchema = z.object({
@@ -45,6 +62,13 @@ export const catalogueEntrySchema = z.object({
   defaultTokenUrl: byOption(z.nullable(z.string())),
   /** Where the token goes in a request to the provider's APIs. */
   usage: byOption(placement),
+  /**
+   * The API origins the token is good for: the gateway forwards a profile's requests there and
+   * nowhere else. Empty: the profile must name its own (OAuth 2.0).
+   */
+  apiOrigins: byOption(z.array(z.string())),
+  /** How the APIs report a refused token: the gateway then refreshes once and retries. */
+  rejection: byOption(z.array(rejection)),
   /** A harmless request to show the token off; `{tokenOrigin}` is the origin of the profile's token URL. */
   example: byOption(example),
   /** Whether the user may ask for a brand-new token that revokes the current one (WeChat stable). */

@@ -39,12 +39,17 @@ export function resolveEntry(entry: ProviderCatalogueEntry, options: Readonly<Re
   return {
     defaultTokenUrl: get(entry.defaultTokenUrl),
     usage: get(entry.usage),
+    apiOrigins: get(entry.apiOrigins),
+    rejection: get(entry.rejection),
     example: get(entry.example),
     forceRefresh: get(entry.forceRefresh),
     refreshWindowMs: get(entry.refreshWindowMs),
     revokesOthers: get(entry.revokesOthers ?? false),
   };
 }
+
+/** One way a provider's APIs say a token was refused (catalogue-schema.ts). */
+export type Rejection = ReturnType<typeof resolveEntry>['rejection'][number];
 
 /** A profile as far as where its keys go is concerned. */
 interface Destination {

@@ -44,9 +44,11 @@ export type AppEnvironment = z.infer<typeof appEnvironmentSchema>;
 export const tokenUseSchema = z.object({
   at: z.number(),
   /** How the token left the app. */
-  via: z.enum(['tray', 'window', 'cli', 'api', 'shortcut']),
+  via: z.enum(['tray', 'window', 'cli', 'api', 'shortcut', 'gateway']),
   /** The client as it named itself (its User-Agent), shortened; `tray`/`window` for those. */
   client: z.string(),
+  /** A call through the gateway: method, path (never the query), status, time taken. */
+  call: z.optional(z.object({ method: z.string(), path: z.string(), status: z.number(), durationMs: z.number() })),
 });
 /** One token handed out: who took it and when, never the token. */
 export type TokenUse = z.infer<typeof tokenUseSchema>;

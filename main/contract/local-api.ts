@@ -168,6 +168,10 @@ export const API_ERRORS = {
   bad_request: 400,
   too_many_attempts: 429,
   no_token: 503,
+  gateway_off: 403,
+  gateway_origin_refused: 400,
+  gateway_redirect_refused: 502,
+  upstream_unreachable: 502,
   internal: 500,
 } as const;
 export type ApiErrorCode = keyof typeof API_ERRORS;

@@ -5,6 +5,7 @@
 
 export { readAuthorities } from './authorities.ts';
 export { ProfileInputError, UnknownProfileError } from './errors.ts';
+export { apiOriginsOf, parseApiOrigins } from './gateway-origins.ts';
 export { createHttpClient, type HttpClientOptions, type HttpSend } from './http-client.ts';
 export { providerFacts } from './providers/facts.ts';
 export { CATALOGUE, isProviderId, PROVIDER_IDS, PROVIDERS } from './providers/index.ts';
@@ -20,6 +21,7 @@ export { TeamUnavailableError } from './team/team-port.ts';
 export { createTokenService } from './token-service.ts';
 export type {
   EngineObserver,
+  GatewayUpstream,
   RefreshEvent,
   TeamStatus,
   TokenService,

@@ -60,7 +60,8 @@ function directAgent(context: SecureContext): Agent {
 class TrustingAgent extends HttpsAgent {
   readonly #context: SecureContext;
   constructor(context: SecureContext) {
-    super({ keepAlive: true });
+    // Per host: token requests are capped at 8 by the engine; the gateway's API calls share the pool.
+    super({ keepAlive: true, maxSockets: 64 });
     this.#context = context;
   }
   override createConnection(options: object, callback?: (error: Error | null, socket: Duplex) => void) {

@@ -1,7 +1,8 @@
 import { impurePath } from '../contract/plain-data.ts';
 import { ProfileInputError } from './errors.ts';
+import { parseApiOrigins } from './gateway-origins.ts';
 import { providerFacts, tokenEndpoint } from './providers/facts.ts';
-import { isProviderId, PROVIDERS } from './providers/index.ts';
+import { GATEWAY_ORIGINS_OPTION, isProviderId, PROVIDERS } from './providers/index.ts';
 import { optionsSchemaOf } from './providers/options.ts';
 import { cronProblem, MAX_MARGIN_OVERRIDE_MS } from './refresh-policy.ts';
 import { cleanTokenUrl } from './token-url.ts';
@@ -101,6 +102,10 @@ export function cleanSettings(
   const options = optionsSchemaOf(PROVIDERS[provider].catalogue).safeParse(input.options ?? {});
   if (!options.success) throw new ProfileInputError('options', 'options_invalid');
   const settings: CleanProfileSettings = { name, provider, options: options.data };
+  const origins = options.data[GATEWAY_ORIGINS_OPTION.name];
+  if (typeof origins === 'string' && origins.trim() !== '' && parseApiOrigins(origins) === undefined) {
+    throw new ProfileInputError('options', 'api_origins_invalid');
+  }
 
   const tokenUrl = cleanTokenUrl(input.tokenUrl);
   if (tokenUrl !== undefined) settings.tokenUrl = tokenUrl;

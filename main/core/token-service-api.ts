@@ -1,4 +1,7 @@
+import type { ClientRequest } from 'node:http';
+import type { Rejection } from '../contract/catalogue.ts';
 import type { ExportFile } from '../contract/transfer.ts';
+import type { TokenPlacement } from '../contract/vocabulary.ts';
 import type { HttpClientOptions, HttpSend } from './http-client.ts';
 import type { TeamConnection, TeamPort, TeamRole } from './team/team-port.ts';
 import type {
@@ -11,6 +14,7 @@ import type {
   ProfileView,
   StoreIssue,
 } from './types.ts';
+import type { UpstreamInit } from './upstream.ts';
 
 /** The engine's seam: what createTokenService takes and what it returns. */
 
@@ -67,6 +71,18 @@ export interface TeamStatus {
  * An edit the disk refuses is undone and rejects with StoreWriteError; token state the disk refuses
  * stays in memory, is retried, and shows as a `write_failed` store issue.
  */
+/** Where and how a profile's API calls go through the gateway (see gateway-origins.ts, upstream.ts). */
+export interface GatewayUpstream {
+  /** The API origins the token is good for; empty: the gateway is off for this profile. */
+  origins: string[];
+  /** Where the token goes in a request. */
+  usage: TokenPlacement;
+  /** How the APIs report a refused token. */
+  rejection: Rejection[];
+  /** Opens a request to one of `origins`, through the profile's proxy and trusted authorities. */
+  open(url: URL, init: UpstreamInit): Promise<ClientRequest>;
+}
+
 export interface TokenService {
   /** Saves a profile (keys encrypted) and starts fetching its first token. */
   addProfile(input: ProfileInput): Promise<ProfileView>;
@@ -97,6 +113,8 @@ export interface TokenService {
   storeIssues(): StoreIssue[];
   /** The team, if the engine runs in team mode. */
   teamStatus(): TeamStatus | undefined;
+  /** How the gateway reaches a profile's APIs (throws UnknownProfileError). */
+  gatewayUpstream(id: string): Promise<GatewayUpstream>;
   /**
    * Joins another team, or leaves team mode (undefined): the previous team is closed, shared
    * profiles take the new team's tokens (or keep theirs and refresh alone).

@@ -1,6 +1,8 @@
 import pLimit from 'p-limit';
 import { loadCronParser } from './cron-schedule.ts';
+import { apiOriginsOf } from './gateway-origins.ts';
 import { createHttpClient } from './http-client.ts';
+import { proxyWithPassword } from './profile-input.ts';
 import { createProfileRegistry } from './profile-registry.ts';
 import { loadProfiles, type StoredProfile, saveProfiles } from './profile-store.ts';
 import { refreshStateOf, toView } from './profile-view.ts';
@@ -13,6 +15,7 @@ import { LOCK_LOST, type TeamPort } from './team/team-port.ts';
 import type { TokenService, TokenServiceOptions } from './token-service-api.ts';
 import { exportRecords } from './transfer.ts';
 import type { Logger, ProfileStatus, ProfileView } from './types.ts';
+import { createUpstreamOpener } from './upstream.ts';
 
 const silentLogger: Logger = { info() {}, warn() {}, error() {} };
 
@@ -48,6 +51,7 @@ export function createTokenService(options: TokenServiceOptions): TokenService {
   const now = options.now ?? Date.now;
   const log = options.logger ?? silentLogger;
   const send = typeof options.http === 'function' ? options.http : createHttpClient(options.http);
+  const openUpstream = createUpstreamOpener(typeof options.http === 'function' ? {} : options.http);
 
   const loaded = loadProfiles(store, now());
   const records = new Map(loaded.profiles.map((p) => [p.id, p]));
@@ -304,6 +308,24 @@ export function createTokenService(options: TokenServiceOptions): TokenService {
     onChange(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
+    },
+
+    async gatewayUpstream(id) {
+      assertOpen();
+      const record = registry.mustGet(id);
+      const facts = providerFacts(record.provider, record.options);
+      // A profile's own proxy, with its password from the keychain, as its token requests use.
+      let proxy = record.proxy;
+      if (proxy !== undefined && record.secrets.proxyPassword !== undefined) {
+        const opened = await secrets.readCredentials(record.secrets);
+        proxy = proxyWithPassword(proxy, opened?.credentials.proxyPassword);
+      }
+      return {
+        origins: apiOriginsOf(record),
+        usage: facts.usage,
+        rejection: facts.rejection,
+        open: (url, init) => openUpstream(url, init, proxy),
+      };
     },
 
     teamStatus() {

@@ -10,6 +10,7 @@ import {
   type StoreIssue,
   type TokenService,
 } from '../core/index.ts';
+import type { GatewayCall } from '../gateway/gateway.ts';
 import type { Redactor } from '../logging/log-redaction.ts';
 import { decideNotices, type Notice } from '../notifications/notification-policy.ts';
 import type { TrayAction, TrayMenuInput } from '../tray/tray-menu.ts';
@@ -67,7 +68,8 @@ export interface DesktopDeps {
   /** Problems found while opening the store file (it was moved aside), shown beside the engine's own. */
   startupIssues?: readonly StoreIssue[];
   systemLanguages(): readonly string[];
-  createLocalApi(handOut: HandOut): LocalApi;
+  /** The local API (with the gateway), handing out tokens and reporting gateway calls here. */
+  createLocalApi(handOut: HandOut, onGatewayCall: (call: GatewayCall) => void): LocalApi;
   /** Team mode (Settings → Team): connects the engine to the team's Redis. */
   team: TeamMode;
   /** Settings → Network: the extra authorities file and the system proxy. */
@@ -89,6 +91,11 @@ export interface DesktopDeps {
  * The desktop app: wires the engine to the tray, notifications and window. Data flows one way
  * (engine → views → tray, notifications, window); intent comes back as named commands.
  */
+/** What Recent uses keeps of a gateway call: never a query, a body or a token. */
+function callSummary({ method, path, status, durationMs }: GatewayCall) {
+  return { method, path: path.slice(0, 200), status, durationMs: Math.round(durationMs) };
+}
+
 export function createDesktop(deps: DesktopDeps) {
   const { service, settings, logger } = deps;
   let tr = createTranslator(resolveLocale(settings.get().language, deps.systemLanguages()));
@@ -142,7 +149,10 @@ export function createDesktop(deps: DesktopDeps) {
     shortcut,
     updates,
   });
-  const localApi = deps.createLocalApi((id, client) => commands.handOut(id, client.via, client.name));
+  const localApi = deps.createLocalApi(
+    (id, client) => commands.handOut(id, client.via, client.name),
+    (call) => uses.record(call.profileId, 'gateway', call.client, callSummary(call)),
+  );
   const tray = deps.createTray((action) => actions.onTrayAction(action));
   const notifier = deps.createNotifier((profileId) => deps.windows.show(profileId));
   const actions = createUserActions({

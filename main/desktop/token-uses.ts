@@ -32,9 +32,9 @@ export function createTokenUses(options: {
   }
 
   return {
-    record(profileId: string, via: TokenUse['via'], client: string): void {
+    record(profileId: string, via: TokenUse['via'], client: string, call?: TokenUse['call']): void {
       const uses = byProfile.get(profileId) ?? [];
-      uses.unshift({ at: options.now(), via, client: cleanClient(client) });
+      uses.unshift({ at: options.now(), via, client: cleanClient(client), ...(call ? { call } : {}) });
       if (uses.length > USES_KEPT) uses.length = USES_KEPT;
       byProfile.set(profileId, uses);
       schedule();

@@ -1,5 +1,6 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import type { EngineObserver, TokenService } from '../core/index.ts';
+import type { GatewayCall } from '../gateway/gateway.ts';
 
 /**
  * `/metrics` in Prometheus text format (prom-client): tokens by state, refreshes and failures by
@@ -39,6 +40,25 @@ export function createServerMetrics() {
     buckets: [0.005, 0.025, 0.1, 0.5, 1, 5, 30],
     registers: [registry],
   });
+  const gatewayRequests = new Counter({
+    name: 'tokentray_gateway_requests_total',
+    help: 'Calls through the gateway, by profile and upstream status class (2xx, 4xx, 5xx...).',
+    labelNames: ['profile', 'status'] as const,
+    registers: [registry],
+  });
+  const gatewayRetries = new Counter({
+    name: 'tokentray_gateway_token_retries_total',
+    help: 'Calls whose token the provider refused: refreshed once and sent again.',
+    labelNames: ['profile'] as const,
+    registers: [registry],
+  });
+  const gatewayLatency = new Histogram({
+    name: 'tokentray_gateway_request_seconds',
+    help: 'Time from a call reaching the gateway to its answer ending, by profile.',
+    labelNames: ['profile'] as const,
+    buckets: [0.005, 0.025, 0.1, 0.5, 1, 5, 30, 120],
+    registers: [registry],
+  });
   new Gauge({
     name: 'tokentray_profiles',
     help: 'Profiles by token state.',
@@ -72,6 +92,13 @@ export function createServerMetrics() {
     observer,
     team: { roundTrip: () => roundTrips.inc(), lockWait: (ms: number) => lockWaits.observe(ms / 1000) },
     handedOut: (via: string) => handouts.inc({ via }),
+    /** One gateway call, labelled by the profile's name (ids are opaque to whoever reads a dashboard). */
+    gatewayCall(call: GatewayCall) {
+      const profile = service?.getProfile(call.profileId)?.name ?? call.profileId;
+      gatewayRequests.inc({ profile, status: `${Math.floor(call.status / 100)}xx` });
+      if (call.retried) gatewayRetries.inc({ profile });
+      gatewayLatency.observe({ profile }, call.durationMs / 1000);
+    },
     attach(next: TokenService) {
       service = next;
     },

@@ -139,6 +139,7 @@ export async function startServer(options: ServerOptions) {
       }
       return token;
     },
+    onGatewayCall: (call) => metrics.gatewayCall(call),
     version: options.version,
     now: Date.now,
     location: apiLocation(config.state, process.platform),

@@ -33,6 +33,10 @@ export function useLabel(use: TokenUse, tr: Translator): string {
   if (use.via === 'tray') return tr.t('ui.use_tray');
   if (use.via === 'window') return tr.t('ui.use_window');
   if (use.via === 'shortcut') return tr.t('ui.use_shortcut');
+  if (use.call) {
+    const { method, path, status, durationMs } = use.call;
+    return tr.t('ui.use_gateway', { client: use.client, method, path, status: String(status), ms: String(durationMs) });
+  }
   return use.client;
 }
 

@@ -329,6 +329,8 @@ describe('the status window in Chromium', () => {
         values: { north: 'https://n.acme.test/token', south: 'https://s.acme.test/token' },
       },
       usage: { style: 'bearer', name: 'Authorization' },
+      apiOrigins: ['https://api.acme.test'],
+      rejection: [{ statuses: [401] }],
       example: { method: 'GET', url: '{tokenOrigin}/' },
       forceRefresh: false,
       refreshWindowMs: null,

@@ -305,6 +305,33 @@ profiles:
     expect(stranger.lines.some((line) => line.includes('team key mismatch'))).toBe(true);
   });
 
+  it('serves the gateway: the provider called with the server’s token, counted in /metrics', async () => {
+    const { startFakeApi } = await import('../support/fake-api-upstream.ts');
+    const api = await startFakeApi();
+    try {
+      const port = await freePort();
+      const server = await serve(yamlConfig('gw.yaml', port, `    options:\n      apiOrigins: ${api.origin}\n`));
+      const secret = readFileSync(join(dir, 'state-gw.yaml', 'api', 'secret'), 'utf8').trim();
+      const answer = await callLocalApi({ port }, '/gw/ernie/rpc/2.0/chat?x=1', {
+        method: 'POST',
+        headers: { host: `localhost:${port}` },
+        secret,
+        body: '{}',
+      });
+      expect(answer.status).toBe(200);
+      const token = new URL(api.requests[0]?.url ?? '', api.origin).searchParams.get('access_token');
+      expect(tokens.issued).toContain(token);
+      const metrics = await callLocalApi({ port }, '/metrics', { headers: { host: `localhost:${port}` }, secret });
+      expect(metrics.body).toContain('tokentray_gateway_requests_total{profile="ERNIE prod",status="2xx"} 1');
+      expect(metrics.body).toContain('tokentray_gateway_request_seconds_count{profile="ERNIE prod"} 1');
+      server.child.kill('SIGTERM');
+      expect(await server.exited).toBe(0);
+      for (const line of server.lines) expect(line).not.toContain(token ?? 'no token');
+    } finally {
+      await api.close();
+    }
+  });
+
   it('takes a fixed refresh time from its configuration and shows its next run', async () => {
     const port = await freePort();
     const server = await serve(yamlConfig('cron.yaml', port, "    cron: '0 9 * * 1-5'\n"), { TZ: 'Asia/Shanghai' });

@@ -185,10 +185,11 @@ export async function createDesktopFixture(options: DesktopFixtureOptions = {}) 
       redactor,
       logger: recordingLogger(logs),
     }),
-    createLocalApi: (handOut) => {
+    createLocalApi: (handOut, onGatewayCall) => {
       api = createApiServer({
         service: fx.service,
         handOut,
+        onGatewayCall,
         version: '0.1.0',
         now: options.service?.now ?? fx.now,
         location,

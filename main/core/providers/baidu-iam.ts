@@ -15,6 +15,9 @@ export const baiduIamProvider: ProviderDefinition = {
     options: [{ name: 'expireInSeconds', kind: 'integer', min: 60, max: 2_592_000, default: 86_400 }],
     defaultTokenUrl: 'https://iam.bj.baidubce.com/v1/BCE-BEARER/token',
     usage: { style: 'bearer', name: 'Authorization' },
+    // The v2 APIs (OpenAI-compatible chat/completions) take the bearer token.
+    apiOrigins: ['https://qianfan.baidubce.com'],
+    rejection: [{ statuses: [401] }],
     example: { method: 'GET', url: 'https://qianfan.baidubce.com/v2/models' },
     forceRefresh: false,
     refreshWindowMs: null,

@@ -16,6 +16,9 @@ export const baiduProvider: ProviderDefinition = {
     options: [],
     defaultTokenUrl: 'https://aip.baidubce.com/oauth/2.0/token',
     usage: { style: 'query', name: 'access_token' },
+    apiOrigins: ['https://aip.baidubce.com'],
+    // 110 access token invalid, 111 access token expired: in an HTTP 200 JSON body.
+    rejection: [{ field: 'error_code', codes: [110, 111] }],
     // ERNIE's chat endpoint: the request Baidu's own docs show first.
     example: {
       method: 'POST',

@@ -45,6 +45,12 @@ export const dingtalkProvider: ProviderDefinition = {
         legacy: { style: 'query', name: 'access_token' },
       },
     },
+    apiOrigins: { option: 'api', values: { new: ['https://api.dingtalk.com'], legacy: ['https://oapi.dingtalk.com'] } },
+    rejection: {
+      option: 'api',
+      // The new API answers 401; the old one errcode 40014 (invalid access_token) in an HTTP 200 body.
+      values: { new: [{ statuses: [401] }], legacy: [{ field: 'errcode', codes: [40014, 42001] }] },
+    },
     example: {
       option: 'api',
       values: {

@@ -16,6 +16,13 @@ export const feishuProvider: ProviderDefinition = {
       values: { feishu: `${HOSTS.feishu}${TOKEN_PATH}`, lark: `${HOSTS.lark}${TOKEN_PATH}` },
     },
     usage: { style: 'bearer', name: 'Authorization' },
+    apiOrigins: {
+      option: 'region',
+      values: { feishu: ['https://open.feishu.cn'], lark: ['https://open.larksuite.com'] },
+    },
+    // 99991663 / 99991664 invalid or expired tenant token, 99991671 malformed: in the body, with
+    // HTTP 400 or 401 depending on the API.
+    rejection: [{ field: 'code', codes: [99991663, 99991664, 99991671] }],
     example: { method: 'GET', url: '{tokenOrigin}/open-apis/im/v1/chats?page_size=1' },
     forceRefresh: false,
     // With 30 minutes or more left Feishu returns the same token: refresh inside the last 30.

@@ -19,9 +19,23 @@ const DEFINITIONS = {
 
 export type ProviderId = keyof typeof DEFINITIONS;
 
+/**
+ * Every profile may name the API origins its gateway forwards to (space-separated), instead of
+ * the provider's: a private deployment, a test server (`http://` only on loopback). OAuth 2.0
+ * profiles must, as their APIs are their own.
+ */
+export const GATEWAY_ORIGINS_OPTION = {
+  name: 'apiOrigins',
+  kind: 'text',
+  maxLength: 2048,
+  advanced: true,
+  gatewayOnly: true,
+} as const;
+
 function complete(definition: ProviderDefinition): TokenProvider {
   return {
     ...definition,
+    catalogue: { ...definition.catalogue, options: [...definition.catalogue.options, GATEWAY_ORIGINS_OPTION] },
     interpret: (response, credentials, context) => interpretAnswer(response, credentials, definition.answer(context)),
   };
 }

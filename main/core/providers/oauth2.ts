@@ -21,6 +21,10 @@ export const oauth2Provider: ProviderDefinition = {
     ],
     defaultTokenUrl: null,
     usage: { style: 'bearer', name: 'Authorization' },
+    // Every client's APIs are its own: the profile names them (the gateway is off until it does).
+    apiOrigins: [],
+    // RFC 6750 §3.1.
+    rejection: [{ statuses: [401], invalidTokenChallenge: true }],
     // The resource server is not known; the token server's origin is the best honest guess.
     example: { method: 'GET', url: '{tokenOrigin}/' },
     forceRefresh: false,

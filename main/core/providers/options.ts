@@ -28,10 +28,14 @@ export function optionsSchemaOf(entry: ProviderCatalogueEntry): z.ZodMiniType<Re
   return schema;
 }
 
-/** The options with every default of the entry filled in: what a request is built from. */
+/**
+ * The options with every default of the entry filled in: what a token request is built from (the
+ * gateway's own options are not: they change nothing about the token).
+ */
 export function withDefaults(entry: ProviderCatalogueEntry, options: Readonly<Record<string, unknown>>) {
   const filled: Record<string, unknown> = {};
   for (const spec of entry.options) {
+    if (spec.gatewayOnly) continue;
     const value = options[spec.name] ?? ('default' in spec ? spec.default : undefined);
     if (value !== undefined) filled[spec.name] = value;
   }

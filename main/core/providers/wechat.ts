@@ -50,6 +50,16 @@ export const wechatProvider: ProviderDefinition = {
     ],
     defaultTokenUrl: { option: 'endpoint', values: { stable: `${BASE}/stable_token`, classic: `${BASE}/token` } },
     usage: { style: 'query', name: 'access_token' },
+    // The main domain and WeChat's regional and disaster-recovery domains.
+    apiOrigins: [
+      'https://api.weixin.qq.com',
+      'https://api2.weixin.qq.com',
+      'https://sh.api.weixin.qq.com',
+      'https://sz.api.weixin.qq.com',
+      'https://hk.api.weixin.qq.com',
+    ],
+    // 40001 invalid credential, 40014 invalid access_token, 42001 access_token expired.
+    rejection: [{ field: 'errcode', codes: [40001, 40014, 42001] }],
     example: { method: 'GET', url: `${BASE}/get_api_domain_ip` },
     forceRefresh: { option: 'endpoint', values: { stable: true, classic: false } },
     // stable_token hands back the same token until 5 minutes before expiry: refresh inside that.
