@@ -17,6 +17,16 @@ function hostName(host: string): string {
 
 const digest = (text: string) => createHash('sha256').update(text).digest();
 
+/** Whether two secrets are equal, in time that does not depend on where they differ. */
+export function sameSecret(presented: string, expected: string): boolean {
+  return expected !== '' && timingSafeEqual(digest(presented), digest(expected));
+}
+
+/** The bearer value of an Authorization header, if it has one. */
+export function bearerOf(header: string | string[] | undefined): string | undefined {
+  return /^Bearer ([^\s]+)$/.exec(typeof header === 'string' ? header : '')?.[1];
+}
+
 /**
  * The gate in front of every route: no browser (an Origin or Sec-Fetch-Site header, a Host that is
  * not loopback), then the bearer secret, compared in constant time. Failed authentications drain a
@@ -42,9 +52,19 @@ export function createApiGuard(options: {
   }
 
   function authorized(header: string | undefined): boolean {
-    const match = /^Bearer ([^\s]+)$/.exec(header ?? '');
-    if (!match?.[1]) return false;
-    return timingSafeEqual(digest(match[1]), digest(options.secret()));
+    const presented = bearerOf(header);
+    return presented !== undefined && sameSecret(presented, options.secret());
+  }
+
+  /** Counts a failed authentication: 401, or 429 once the burst is spent. */
+  function failed(): 'unauthorized' | 'too_many_attempts' {
+    refill();
+    if (allowance < 1) {
+      refused++;
+      return 'too_many_attempts';
+    }
+    allowance -= 1;
+    return 'unauthorized';
   }
 
   /**
@@ -65,14 +85,9 @@ export function createApiGuard(options: {
       const notForBrowsers = browser(headers);
       if (notForBrowsers) return notForBrowsers;
       if (authorized(headers.authorization)) return undefined;
-      refill();
-      if (allowance < 1) {
-        refused++;
-        return 'too_many_attempts';
-      }
-      allowance -= 1;
-      return 'unauthorized';
+      return failed();
     },
+    failed,
     /** Seconds until another failed attempt is allowed (Retry-After). */
     retryAfterSeconds: () => Math.max(1, Math.ceil((1 - allowance) / AUTH_FAILURES_PER_SECOND)),
     /** Requests turned away since the last call: logged once in a while, not once each. */

@@ -6,7 +6,7 @@ import type { ApiStatus } from '../contract/ipc.ts';
 import { type ApiLocation, CLI_USER_AGENT, MAX_SOCKET_PATH_BYTES } from '../contract/local-api.ts';
 import type { Settings } from '../contract/settings.ts';
 import type { Logger, TokenService } from '../core/index.ts';
-import { createGateway, type GatewayCall } from '../gateway/gateway.ts';
+import { createGateway, type GatewayCall, type GatewayClient } from '../gateway/gateway.ts';
 import { parseGatewayTarget } from '../gateway/request-target.ts';
 import { loadSecret, newSecret, prepareApiDir, writeSecret } from './api-files.ts';
 import { createApiGuard } from './api-guard.ts';
@@ -36,6 +36,8 @@ export interface ApiServerDeps extends ApiRouteDeps {
   service: ApiRouteDeps['service'] & Pick<TokenService, 'gatewayUpstream' | 'getToken'>;
   /** Told of every gateway call (Recent uses, metrics): never a token, query or body. */
   onGatewayCall?(call: GatewayCall): void;
+  /** Gateway client keys besides the API secret (a server's configured clients), read per request. */
+  gatewayClients?(): readonly GatewayClient[];
   location: ApiLocation;
   platform: NodeJS.Platform;
   /** Where the TCP listener binds (127.0.0.1 unless a server says otherwise), and its TLS. */
@@ -82,9 +84,15 @@ export function createApiServer(deps: ApiServerDeps) {
     service: deps.service,
     resolve: (ref) => {
       const found = resolveProfile(deps.service.listProfiles(), ref);
-      return found.ok ? { id: found.view.id } : { error: found.error };
+      return found.ok ? { id: found.view.id, name: found.view.name } : { error: found.error };
     },
-    fail: (response, code) => send(response, apiError(code)),
+    clients: () => [{ name: 'api-secret', key: secret }, ...(deps.gatewayClients?.() ?? [])],
+    failedAuth: () => guard.failed(),
+    fail: (response, code) => {
+      const reply = apiError(code);
+      if (code === 'too_many_attempts') reply.headers = { 'retry-after': String(guard.retryAfterSeconds()) };
+      send(response, reply);
+    },
     now: deps.now,
     logger,
     ...(deps.onGatewayCall ? { onCall: deps.onGatewayCall } : {}),
@@ -110,23 +118,27 @@ export function createApiServer(deps: ApiServerDeps) {
       request.resume();
       return;
     }
+    // The gateway authenticates on its own (client keys, or a token an SDK got from it) and streams
+    // bodies of any size up to its own cap; no browser reaches it either.
+    const target = parseGatewayTarget(request.url ?? '/');
+    if (target !== 'not_gateway') {
+      const problem =
+        guard.browser(request.headers) ??
+        (typeof target === 'string' ? (target === 'no_profile' ? 'unknown_profile' : 'bad_request') : undefined);
+      if (problem || typeof target === 'string') {
+        send(response, apiError(problem ?? 'bad_request'));
+        request.resume();
+        return;
+      }
+      await gateway.handle(request, response, target);
+      return;
+    }
     const refused = guard.check(request.headers);
     if (refused) {
       const reply = apiError(refused);
       if (refused === 'too_many_attempts') reply.headers = { 'retry-after': String(guard.retryAfterSeconds()) };
       send(response, reply);
       request.resume();
-      return;
-    }
-    // The gateway streams bodies of any size (up to its own cap) and answers on its own.
-    const target = parseGatewayTarget(request.url ?? '/');
-    if (target !== 'not_gateway') {
-      if (typeof target === 'string') {
-        send(response, apiError(target === 'no_profile' ? 'unknown_profile' : 'bad_request'));
-        request.resume();
-        return;
-      }
-      await gateway.handle(request, response, target);
       return;
     }
     const declared = Number(request.headers['content-length'] ?? 0);

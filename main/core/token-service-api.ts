@@ -3,6 +3,7 @@ import type { Rejection } from '../contract/catalogue.ts';
 import type { ExportFile } from '../contract/transfer.ts';
 import type { TokenPlacement } from '../contract/vocabulary.ts';
 import type { HttpClientOptions, HttpSend } from './http-client.ts';
+import type { ProviderId } from './providers/index.ts';
 import type { TeamConnection, TeamPort, TeamRole } from './team/team-port.ts';
 import type {
   Cipher,
@@ -81,6 +82,11 @@ export interface GatewayUpstream {
   rejection: Rejection[];
   /** Opens a request to one of `origins`, through the profile's proxy and trusted authorities. */
   open(url: URL, init: UpstreamInit): Promise<ClientRequest>;
+  provider: ProviderId;
+  /** Where the profile's keys go (the gateway answers that path itself, for SDKs). */
+  tokenEndpoint: string;
+  /** Whether an app id an SDK presented is this profile's (compared inside the engine). */
+  isAppId(candidate: string): Promise<boolean>;
 }
 
 export interface TokenService {

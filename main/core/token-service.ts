@@ -1,3 +1,4 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
 import pLimit from 'p-limit';
 import { loadCronParser } from './cron-schedule.ts';
 import { apiOriginsOf } from './gateway-origins.ts';
@@ -6,7 +7,7 @@ import { proxyWithPassword } from './profile-input.ts';
 import { createProfileRegistry } from './profile-registry.ts';
 import { loadProfiles, type StoredProfile, saveProfiles } from './profile-store.ts';
 import { refreshStateOf, toView } from './profile-view.ts';
-import { providerFacts } from './providers/facts.ts';
+import { providerFacts, tokenEndpoint } from './providers/facts.ts';
 import { isDue } from './refresh-policy.ts';
 import { createRefreshRunner } from './refresh-runner.ts';
 import { createSecretBox } from './secret-box.ts';
@@ -325,6 +326,12 @@ export function createTokenService(options: TokenServiceOptions): TokenService {
         usage: facts.usage,
         rejection: facts.rejection,
         open: (url, init) => openUpstream(url, init, proxy),
+        provider: record.provider,
+        tokenEndpoint: tokenEndpoint(record),
+        async isAppId(candidate) {
+          const opened = await secrets.readCredentials(record.secrets);
+          return opened !== undefined && equalInConstantTime(candidate, opened.credentials.apiKey);
+        },
       };
     },
 
@@ -353,4 +360,10 @@ export function createTokenService(options: TokenServiceOptions): TokenService {
       return closing;
     },
   };
+}
+
+/** Whether two strings are equal, in time that does not depend on where they differ. */
+function equalInConstantTime(a: string, b: string): boolean {
+  const digest = (text: string) => createHash('sha256').update(text).digest();
+  return timingSafeEqual(digest(a), digest(b));
 }

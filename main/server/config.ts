@@ -57,6 +57,15 @@ export const serverConfigSchema = z.strictObject({
   extraCaFile: z.optional(text),
   /** Token requests in flight at once to one host. */
   requestsPerHost: z._default(int(1, 64), 8),
+  /**
+   * Who may call providers through the gateway (besides the API secret): each client's key, and
+   * the profiles (by name) it may use; `SIGHUP` reads them again, so a removed client is revoked.
+   */
+  gateway: z.optional(
+    z.strictObject({
+      clients: z.array(z.strictObject({ name: text, key: secretSource, profiles: z.optional(z.array(text)) })),
+    }),
+  ),
   profiles: z.array(profileSchema),
 });
 
@@ -110,6 +119,11 @@ export async function loadServerConfig(file: string): Promise<ServerConfig> {
     if (names.has(profile.name)) problems.push(`profiles[${i}].name: "${profile.name}" is used twice`);
     names.add(profile.name);
   });
+  config.gateway?.clients.forEach((client, i) => {
+    for (const name of client.profiles ?? []) {
+      if (!names.has(name)) problems.push(`gateway.clients[${i}].profiles: no profile is named "${name}"`);
+    }
+  });
   if (problems.length > 0) throw new ConfigError(file, problems);
   const base = resolve(file, '..');
   const absolute = (path: string) => (isAbsolute(path) ? path : resolve(base, path));
@@ -155,6 +169,13 @@ export async function resolveSecrets(config: ServerConfig, env: NodeJS.ProcessEn
         member: config.team.member ?? `tokentray-server@${hostname()}`,
       }
     : undefined;
+  const gatewayClients = await Promise.all(
+    (config.gateway?.clients ?? []).map(async (client, i) => ({
+      name: client.name,
+      key: await read(client.key, `gateway.clients[${i}].key`),
+      ...(client.profiles ? { profiles: client.profiles } : {}),
+    })),
+  );
   if (problems.length > 0) throw new ConfigError(file, problems);
-  return { profiles, team };
+  return { profiles, team, gatewayClients };
 }

@@ -73,6 +73,9 @@ export async function startServer(options: ServerOptions) {
     redactor.remember(secrets.team.teamKey);
     if (secrets.team.password) redactor.remember(secrets.team.password);
   }
+  /** The gateway's client keys; SIGHUP reads them again (a client taken out is revoked at once). */
+  let gatewayClients = secrets.gatewayClients;
+  for (const client of gatewayClients) redactor.remember(client.key);
   const logger: Logger = createJsonLogger(redactor, options.writeLog);
   const metrics = createServerMetrics();
   const state = await openStateFolder(config.state);
@@ -140,6 +143,7 @@ export async function startServer(options: ServerOptions) {
       return token;
     },
     onGatewayCall: (call) => metrics.gatewayCall(call),
+    gatewayClients: () => gatewayClients,
     version: options.version,
     now: Date.now,
     location: apiLocation(config.state, process.platform),
@@ -190,6 +194,22 @@ export async function startServer(options: ServerOptions) {
     service,
     url: status.tcpUrl,
     location: apiLocation(config.state, process.platform),
+    /**
+     * Reads the gateway's clients from the configuration again (SIGHUP): keys removed or changed
+     * stop working at once. A configuration that cannot be used keeps the clients as they were.
+     */
+    async reloadClients(): Promise<void> {
+      try {
+        const next = await resolveSecrets(await loadServerConfig(options.configFile), options.env, options.configFile);
+        for (const client of next.gatewayClients) redactor.remember(client.key);
+        gatewayClients = next.gatewayClients;
+        logger.info('gateway clients reloaded', { clients: gatewayClients.map((client) => client.name) });
+      } catch (error) {
+        logger.error('reload refused: the configuration cannot be used', {
+          problems: error instanceof ConfigError ? error.problems : [String(error)],
+        });
+      }
+    },
     /** Stops taking requests, abandons refreshes in flight, saves, and closes the team. */
     stop(): Promise<void> {
       stopping ??= (async () => {

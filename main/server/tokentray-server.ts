@@ -12,7 +12,8 @@ const HELP = `Usage: tokentray-server --config <file.yaml|file.json> [--check]
 
 Keeps the tokens of the profiles in the configuration fresh and serves them on the /v1 API
 (the same as the desktop app's; the tokentray CLI reaches it with --url), plus /healthz and
-/metrics. --check validates the configuration and its secrets, then exits. --new-team-key prints
+/metrics, and the gateway (/gw/<profile>/…). SIGHUP re-reads the gateway's clients.
+--check validates the configuration and its secrets, then exits. --new-team-key prints
 a fresh team key (give it to every member out of band; desktops paste it in Settings → Team).
 
 Exit codes: 0 ok (and after SIGTERM), 2 the configuration cannot be used, 1 anything else.`;
@@ -57,6 +58,8 @@ try {
   };
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);
+  // Re-reads the gateway's clients: removing one from the file and sending SIGHUP revokes it.
+  process.on('SIGHUP', () => void server.reloadClients());
 } catch (error) {
   if (error instanceof ConfigError) {
     process.stderr.write(`tokentray-server: the configuration cannot be used: ${error.message}\n`);

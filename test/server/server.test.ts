@@ -310,7 +310,19 @@ profiles:
     const api = await startFakeApi();
     try {
       const port = await freePort();
-      const server = await serve(yamlConfig('gw.yaml', port, `    options:\n      apiOrigins: ${api.origin}\n`));
+      // billing and reports may use ERNIE prod; audit only Other (one service, its own credentials).
+      const scope = (name: string) => (name === 'audit' ? 'Other' : 'ERNIE prod');
+      const clients = (names: string[]) =>
+        `gateway:\n  clients:\n${names.map((name) => `    - name: ${name}\n      key: { env: KEY_${name.toUpperCase()} }\n      profiles: [${scope(name)}]\n`).join('')}`;
+      const other = `  - name: Other\n    provider: baidu\n    tokenUrl: ${tokens.baiduUrl}\n    apiKey: { file: baidu.key }\n    secretKey: { env: BAIDU_SECRET }\n`;
+      const options = `    options:\n      apiOrigins: ${api.origin}\n${other}`;
+      const config = yamlConfig('gw.yaml', port, `${options}${clients(['billing', 'reports', 'audit'])}`);
+      const keys = {
+        KEY_BILLING: 'billing-key-0123456789abcdef',
+        KEY_REPORTS: 'reports-key-0123456789abcdef',
+        KEY_AUDIT: 'audit-key-0123456789abcdef',
+      };
+      const server = await serve(config, keys);
       const secret = readFileSync(join(dir, 'state-gw.yaml', 'api', 'secret'), 'utf8').trim();
       const answer = await callLocalApi({ port }, '/gw/ernie/rpc/2.0/chat?x=1', {
         method: 'POST',
@@ -324,6 +336,20 @@ profiles:
       const metrics = await callLocalApi({ port }, '/metrics', { headers: { host: `localhost:${port}` }, secret });
       expect(metrics.body).toContain('tokentray_gateway_requests_total{profile="ERNIE prod",status="2xx"} 1');
       expect(metrics.body).toContain('tokentray_gateway_request_seconds_count{profile="ERNIE prod"} 1');
+
+      // Client keys from the configuration; SIGHUP after one is taken out revokes it at once.
+      const call = (key: string) =>
+        callLocalApi({ port }, '/gw/ernie/rpc/2.0/chat', { headers: { host: `localhost:${port}` }, secret: key });
+      expect((await call(keys.KEY_BILLING)).status).toBe(200);
+      expect((await call(keys.KEY_REPORTS)).status).toBe(200);
+      expect((await call('not-a-client-key')).status).toBe(401);
+      expect((await call(keys.KEY_AUDIT)).status).toBe(403);
+      yamlConfig('gw.yaml', port, `${options}${clients(['reports', 'audit'])}`);
+      server.child.kill('SIGHUP');
+      await expect.poll(async () => (await call(keys.KEY_BILLING)).status).toBe(401);
+      expect((await call(keys.KEY_REPORTS)).status).toBe(200);
+      expect(server.lines.some((line) => line.includes('gateway clients reloaded'))).toBe(true);
+      for (const line of server.lines) for (const key of Object.values(keys)) expect(line).not.toContain(key);
       server.child.kill('SIGTERM');
       expect(await server.exited).toBe(0);
       for (const line of server.lines) expect(line).not.toContain(token ?? 'no token');

@@ -117,3 +117,117 @@ describe('the openai SDK through the gateway', () => {
     expect(completion.choices[0]?.message.content).toBe(`Bearer ${t.fx.server.issued.at(-1)}`);
   });
 });
+
+describe('SDKs that fetch their own token, pointed at the gateway (the 中控 mode)', () => {
+  it('@larksuiteoapi/node-sdk takes its tenant token from the gateway with the gateway key as app secret', async () => {
+    const lark = await import('@larksuiteoapi/node-sdk');
+    const port = await freePort();
+    await t.desktop.handlers['settings:set']({ apiTcpEnabled: true, apiTcpPort: port });
+    const view = await t.fx.service.addProfile({
+      name: 'Lark bot',
+      provider: 'feishu',
+      apiKey: 'test-api-key-0001',
+      secretKey: 'test-secret-key-0001',
+      tokenUrl: t.fx.server.feishuUrl,
+      options: { apiOrigins: qianfan.origin },
+    });
+    const shared = await t.fx.service.getToken(view.id);
+    qianfan.answer((request, response) => {
+      json(response, 200, {
+        code: 0,
+        msg: 'success',
+        data: { current: request.headers.authorization === `Bearer ${shared}`, path: request.url },
+      });
+    });
+    const gatewayKey = readFileSync(t.apiLocation.secretFile, 'utf8').trim();
+    const client = new lark.Client({
+      appId: 'test-api-key-0001',
+      appSecret: gatewayKey,
+      domain: `http://127.0.0.1:${port}/gw/lark%20bot`,
+      loggerLevel: lark.LoggerLevel.error,
+    });
+    const answer = (await client.request({
+      method: 'POST',
+      url: '/open-apis/im/v1/messages',
+      params: { receive_id_type: 'chat_id' },
+      data: { receive_id: 'oc_1', msg_type: 'text', content: '{"text":"hi"}' },
+    })) as { code: number; data: { current: boolean; path: string } };
+    expect(answer.code).toBe(0);
+    // The API saw the shared token; the token server saw one request, from TokenTray, not the SDK.
+    expect(answer.data.current).toBe(true);
+    expect(answer.data.path).toBe('/open-apis/im/v1/messages?receive_id_type=chat_id');
+    expect(t.fx.server.requests.filter((r) => r.path.includes('tenant_access_token'))).toHaveLength(1);
+    // The real app secret never left: the upstream saw neither it nor the gateway key.
+    expect(JSON.stringify(qianfan.requests)).not.toContain('test-secret-key-0001');
+    expect(JSON.stringify(qianfan.requests)).not.toContain(gatewayKey);
+  });
+
+  it('a WeChat client gets its token from /cgi-bin/token and calls an API: a 40001 costs one refresh and one retry', async () => {
+    const port = await freePort();
+    await t.desktop.handlers['settings:set']({ apiTcpEnabled: true, apiTcpPort: port });
+    const view = await t.fx.service.addProfile({
+      name: 'mini program',
+      provider: 'wechat',
+      apiKey: 'test-api-key-0001',
+      secretKey: 'test-secret-key-0001',
+      // The classic endpoint hands out a new token on every fetch (stable_token returns the same one).
+      tokenUrl: t.fx.server.wechatClassicUrl,
+      options: { endpoint: 'classic', apiOrigins: qianfan.origin },
+    });
+    await t.fx.service.getToken(view.id);
+    const base = `http://127.0.0.1:${port}/gw/mini%20program`;
+    const gatewayKey = readFileSync(t.apiLocation.secretFile, 'utf8').trim();
+    // What wechatpy and WxJava do, with only their API host changed.
+    const got = await fetch(
+      `${base}/cgi-bin/token?grant_type=client_credential&appid=test-api-key-0001&secret=${gatewayKey}`,
+    );
+    const { access_token: sdkToken, expires_in: expiresIn } = (await got.json()) as {
+      access_token: string;
+      expires_in: number;
+    };
+    expect(sdkToken).toBeTypeOf('string');
+    expect(sdkToken).toBe(await t.fx.service.getToken(view.id));
+    expect(expiresIn).toBeGreaterThan(0);
+    expect(expiresIn).toBeLessThanOrEqual(7200);
+    // Wrong app id, wrong secret: the provider's own errors; no token.
+    const wrongApp = await fetch(
+      `${base}/cgi-bin/token?grant_type=client_credential&appid=wx-other&secret=${gatewayKey}`,
+    );
+    expect(await wrongApp.json()).toEqual({ errcode: 40013, errmsg: 'invalid appid' });
+    const wrongSecret = await fetch(`${base}/cgi-bin/stable_token`, {
+      method: 'POST',
+      body: JSON.stringify({
+        grant_type: 'client_credential',
+        appid: 'test-api-key-0001',
+        secret: 'test-secret-key-0001',
+      }),
+    });
+    expect(await wrongSecret.json()).toEqual({ errcode: 40125, errmsg: 'invalid appsecret' });
+
+    let refusals = 0;
+    qianfan.answer((request, response) => {
+      const token = new URL(request.url, qianfan.origin).searchParams.get('access_token');
+      if (token === sdkToken && refusals++ === 0) json(response, 200, { errcode: 40001, errmsg: 'invalid credential' });
+      else json(response, 200, { errcode: 0, errmsg: 'ok', token_is_current: token !== sdkToken });
+    });
+    const before = t.fx.server.requests.length;
+    const sent = await fetch(`${base}/cgi-bin/message/custom/send?access_token=${sdkToken}`, {
+      method: 'POST',
+      body: JSON.stringify({ touser: 'o1', msgtype: 'text', text: { content: 'hi' } }),
+    });
+    expect(await sent.json()).toEqual({ errcode: 0, errmsg: 'ok', token_is_current: true });
+    expect(t.fx.server.requests.length - before).toBe(1);
+    // The SDK still holds the replaced token: accepted once more, with the current one put in.
+    const again = await fetch(`${base}/cgi-bin/message/custom/send?access_token=${sdkToken}`, {
+      method: 'POST',
+      body: '{}',
+    });
+    expect(await again.json()).toMatchObject({ errcode: 0, token_is_current: true });
+    // A token that was never this profile's is refused.
+    const stranger = await fetch(`${base}/cgi-bin/message/custom/send?access_token=not-a-token`, {
+      method: 'POST',
+      body: '{}',
+    });
+    expect(stranger.status).toBe(401);
+  });
+});
