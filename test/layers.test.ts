@@ -24,7 +24,7 @@ const FIXTURES: Record<string, string> = {
   // The window: only the contract.
   'renderer/src/uses-engine.ts': "import { PROVIDERS } from '../../main/core/index.ts';\nexport const p = PROVIDERS;\n",
   'renderer/src/uses-shell.ts':
-    "import { formatToken } from '../../main/clipboard/copy-formats.ts';\nexport const f = formatToken;\n",
+    "import { createClipboardGuard } from '../../main/clipboard/clipboard-guard.ts';\nexport const f = createClipboardGuard;\n",
   'renderer/src/uses-electron.ts': "import { ipcRenderer } from 'electron';\nexport const i = ipcRenderer;\n",
   // Shell modules: Electron only through the composition root.
   'main/tray/uses-electron.ts': "import { Tray } from 'electron';\nexport const t = Tray;\n",
@@ -42,7 +42,7 @@ const ALLOWED: Record<string, string> = {
   'main/cli/ok.ts':
     "import { request } from 'node:http';\nimport { readFile } from 'node:fs/promises';\nimport pkg from '../../package.json' with { type: 'json' };\nimport { EXIT } from '../contract/local-api.ts';\nimport { x } from './run.ts';\nexport const ok = [request, readFile, pkg, EXIT, x];\n",
   'main/api/ok.ts':
-    "import { createServer } from 'node:http';\nimport { PROVIDERS } from '../core/index.ts';\nimport { formatToken } from '../clipboard/copy-formats.ts';\nexport const ok = [createServer, PROVIDERS, formatToken];\n",
+    "import { createServer } from 'node:http';\nimport { PROVIDERS } from '../core/index.ts';\nimport { formatToken } from '../core/index.ts';\nexport const ok = [createServer, PROVIDERS, formatToken];\n",
   'main/core/ok.ts':
     "import { z } from 'zod/mini';\nimport type { ProfileView } from '../contract/views.ts';\nimport { x } from './errors.ts';\nexport const ok = [z, x] as unknown as ProfileView;\n",
   'main/core/providers/ok.ts':

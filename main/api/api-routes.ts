@@ -1,4 +1,3 @@
-import { formatToken, powershellQuote, shellQuote } from '../clipboard/copy-formats.ts';
 import { createTranslator, describeError, type MessageKey } from '../contract/i18n.ts';
 import {
   API_ERRORS,
@@ -15,7 +14,16 @@ import {
   tokenEnvironment,
 } from '../contract/local-api.ts';
 import type { CopyFormat } from '../contract/vocabulary.ts';
-import { isProviderId, PROVIDERS, type ProfileView, type TokenError, type TokenService } from '../core/index.ts';
+import {
+  formatToken,
+  isProviderId,
+  PROVIDERS,
+  type ProfileView,
+  powershellQuote,
+  shellQuote,
+  type TokenError,
+  type TokenService,
+} from '../core/index.ts';
 import { resolveProfile } from './profile-ref.ts';
 
 export interface Reply {

@@ -1,5 +1,4 @@
 import type { createClipboardGuard } from '../clipboard/clipboard-guard.ts';
-import { formatToken } from '../clipboard/copy-formats.ts';
 import type {
   ApiStatus,
   AppEnvironment,
@@ -12,7 +11,7 @@ import type {
 import { decodeJwt } from '../contract/jwt.ts';
 import type { Settings } from '../contract/settings.ts';
 import { type CopyFormat, copyFormatsFor } from '../contract/vocabulary.ts';
-import { isProviderId, type TokenService, UnknownProfileError } from '../core/index.ts';
+import { formatToken, isProviderId, type TokenService, UnknownProfileError } from '../core/index.ts';
 import type { Redactor } from '../logging/log-redaction.ts';
 import { AppError } from './app-error.ts';
 import type { GlobalShortcut } from './global-shortcut.ts';

@@ -1,6 +1,5 @@
 import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
 import type { Rejection } from '../contract/catalogue.ts';
-import type { TokenPlacement } from '../contract/vocabulary.ts';
 
 /**
  * What the gateway changes in a request and its answer: hop-by-hop headers (RFC 9110 §7.6.1),
@@ -57,25 +56,6 @@ export function forwardedResponseHeaders(headers: IncomingHttpHeaders): Outgoing
     out[name] = value;
   }
   return out;
-}
-
-/**
- * Puts the token where the provider's APIs read it, replacing whatever the client put there
- * (the URL is changed in place, the headers returned).
- */
-export function placeToken(
-  usage: TokenPlacement,
-  token: string,
-  url: URL,
-  headers: OutgoingHttpHeaders,
-): OutgoingHttpHeaders {
-  if (usage.style === 'query') {
-    url.searchParams.delete(usage.name);
-    url.searchParams.append(usage.name, token);
-    return headers;
-  }
-  const name = usage.style === 'bearer' ? 'authorization' : usage.name.toLowerCase();
-  return { ...headers, [name]: usage.style === 'bearer' ? `Bearer ${token}` : token };
 }
 
 /** Whether a `WWW-Authenticate` header says the bearer token itself was refused (RFC 6750 §3.1). */

@@ -2,11 +2,10 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { pipeline } from 'node:stream/promises';
 import { bearerOf, sameSecret } from '../api/api-guard.ts';
 import type { ApiErrorCode } from '../contract/local-api.ts';
-import type { GatewayUpstream, Logger, TokenService } from '../core/index.ts';
+import { type GatewayUpstream, type Logger, placeToken, type TokenService } from '../core/index.ts';
 import {
   forwardedRequestHeaders,
   forwardedResponseHeaders,
-  placeToken,
   readsBody,
   refusedByBody,
   refusedByStatus,

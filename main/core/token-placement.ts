@@ -1,5 +1,13 @@
+import type { OutgoingHttpHeaders } from 'node:http';
 import type { CopyFormat, TokenPlacement } from '../contract/vocabulary.ts';
-import { type ProviderId, providerFacts } from '../core/index.ts';
+import { providerFacts } from './providers/facts.ts';
+import type { ProviderId } from './providers/index.ts';
+
+/**
+ * Where a token goes in a request, in one place beside the catalogue: the tray's copy formats, the
+ * API's and the CLI's text forms, and the gateway's injection all put it where the provider's
+ * APIs read it (the catalogue entry's `usage`).
+ */
 
 /** Quotes a value for a POSIX shell: everything between single quotes is literal but `'` itself. */
 export function shellQuote(value: string): string {
@@ -95,4 +103,23 @@ export function formatToken(
     case 'powershell':
       return powershellLine(exampleRequest(usage, example, token));
   }
+}
+
+/**
+ * Puts the token where the provider's APIs read it, replacing whatever a client put there (the
+ * gateway): the URL is changed in place, the headers returned.
+ */
+export function placeToken(
+  usage: TokenPlacement,
+  token: string,
+  url: URL,
+  headers: OutgoingHttpHeaders,
+): OutgoingHttpHeaders {
+  if (usage.style === 'query') {
+    url.searchParams.delete(usage.name);
+    url.searchParams.append(usage.name, token);
+    return headers;
+  }
+  const [name, value] = tokenHeader(usage, token);
+  return { ...headers, [name.toLowerCase()]: value };
 }

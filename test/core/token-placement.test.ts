@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { formatToken } from '../../../main/clipboard/copy-formats.ts';
+import { formatToken } from '../../main/core/token-placement.ts';
 
 const BAIDU_TOKEN = '24.6c5e1ff107f0e8bcef8c46d3424a0e78.2592000.1485516651.282335-8574074';
 const baidu = { provider: 'baidu' as const };
