@@ -25,7 +25,7 @@ export const MAX_REQUEST_BYTES = 8 * 1024;
 export const REQUEST_TIMEOUT_MS = 5_000;
 /** A connection must send its headers (or use its kept-alive connection) within this. */
 export const HEADERS_TIMEOUT_MS = 3_000;
-/** Connections at once per listener: scripts and API clients, not a crowd. */
+/** Connections at once per listener on a desktop: scripts and API clients, not a crowd (a server sets its own). */
 export const MAX_CONNECTIONS = 128;
 /** Headers a request may give once only: two would let the guard read one and a proxy the other. */
 const SINGLE_HEADERS = ['host', 'authorization', 'origin', 'content-length', 'sec-fetch-site'] as const;
@@ -44,6 +44,8 @@ export interface ApiServerDeps extends ApiRouteDeps {
   tcp?: { host: string; tls?: { cert: string; key: string } | undefined };
   /** Host names requests may give besides loopback ones. */
   allowedHosts?: readonly string[];
+  /** Connections at once per listener (default MAX_CONNECTIONS; a server's gateway serves more). */
+  maxConnections?: number;
   /** `GET /healthz`, answered without the secret (no browser still). */
   health?(): { status: number; body: unknown };
   /** `GET /metrics` (with the secret): Prometheus text. */
@@ -184,7 +186,7 @@ export function createApiServer(deps: ApiServerDeps) {
     const server = tls
       ? (load('node:https') as typeof import('node:https')).createServer({ ...options, ...tls }, handler)
       : createServer(options, handler);
-    guardConnections(server, { maxConnections: MAX_CONNECTIONS, idleMs: HEADERS_TIMEOUT_MS });
+    guardConnections(server, { maxConnections: deps.maxConnections ?? MAX_CONNECTIONS, idleMs: HEADERS_TIMEOUT_MS });
     return server;
   }
 

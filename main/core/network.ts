@@ -60,8 +60,9 @@ function directAgent(context: SecureContext): Agent {
 class TrustingAgent extends HttpsAgent {
   readonly #context: SecureContext;
   constructor(context: SecureContext) {
-    // Per host: token requests are capped at 8 by the engine; the gateway's API calls share the pool.
-    super({ keepAlive: true, maxSockets: 64 });
+    // Per host: token requests are capped at 8 by the engine; the gateway's calls (streams hold their
+    // connection for minutes) share the pool, capped like upstream.ts's plain agent.
+    super({ keepAlive: true, maxSockets: 1024 });
     this.#context = context;
   }
   override createConnection(options: object, callback?: (error: Error | null, socket: Duplex) => void) {

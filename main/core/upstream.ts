@@ -6,8 +6,8 @@ import type { ProxyChoice } from './proxy-route.ts';
 // node:http through require: its ES namespace costs start-up time (see api-server.ts).
 const load = createRequire(import.meta.url);
 
-/** Connections kept per upstream host: the gateway's concurrency cap towards one API. */
-export const UPSTREAM_SOCKETS_PER_HOST = 64;
+/** Connections at once per upstream host: the gateway's concurrency cap towards one API (streams hold theirs). */
+export const UPSTREAM_SOCKETS_PER_HOST = 1024;
 
 export interface UpstreamInit {
   method: string;

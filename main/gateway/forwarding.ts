@@ -61,7 +61,7 @@ export function forwardedResponseHeaders(headers: IncomingHttpHeaders): Outgoing
 /** Whether a `WWW-Authenticate` header says the bearer token itself was refused (RFC 6750 §3.1). */
 function invalidTokenChallenge(value: string | string[] | undefined): boolean {
   const text = Array.isArray(value) ? value.join(', ') : (value ?? '');
-  return /\bBearer\b[^]*\berror\s*=\s*"?invalid_token"?/i.test(text);
+  return /\bBearer\b[\s\S]*\berror\s*=\s*"?invalid_token"?/i.test(text);
 }
 
 /** Whether an answer's status and headers alone say the token was refused. */

@@ -18,7 +18,7 @@ export interface GatewayTarget {
 }
 
 /** Characters that never belong in what the gateway forwards: controls, space, `\`, `[`, `]`, `#`. */
-const FORBIDDEN = /[\u0000-\u0020\u007f\\[\]#]/;
+const FORBIDDEN = /[\p{Cc}\s\\[\]#]/u;
 /**
  * Encoded `/`, `\` and `.`, and an encoded `%` (`%252e` is `..` to a server that decodes twice):
  * decoded by some servers into a different path than the one checked.

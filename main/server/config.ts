@@ -39,6 +39,8 @@ export const serverConfigSchema = z.strictObject({
     tls: z.optional(z.strictObject({ cert: text, key: text })),
     /** Host names clients may reach the server by, besides localhost and loopback addresses. */
     allowedHosts: z.optional(z.array(text)),
+    /** Connections at once (gateway streams count); the slowest idle one gives way at the cap. */
+    maxConnections: z._default(int(16, 65_535), 1024),
   }),
   team: z.optional(
     z.strictObject({

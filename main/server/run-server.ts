@@ -152,6 +152,7 @@ export async function startServer(options: ServerOptions) {
     logger,
     tcp: { host: config.listen.host, tls },
     ...(config.listen.allowedHosts ? { allowedHosts: config.listen.allowedHosts } : {}),
+    maxConnections: config.listen.maxConnections,
     health: () => {
       const teamStatus = service.teamStatus();
       const views = service.listProfiles();
