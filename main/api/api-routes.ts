@@ -7,6 +7,7 @@ import {
   apiUsage,
   ENV_SHELLS,
   type EnvShell,
+  type GatewayInfo,
   type ProfileSummary,
   TOKEN_FORMATS,
   type TokenAnswer,
@@ -20,10 +21,12 @@ import {
   PROVIDERS,
   type ProfileView,
   powershellQuote,
+  providerFacts,
   shellQuote,
   type TokenError,
   type TokenService,
 } from '../core/index.ts';
+import { type GatewayBases, gatewaySnippets } from '../gateway/snippets.ts';
 import { resolveProfile } from './profile-ref.ts';
 
 export interface Reply {
@@ -40,7 +43,9 @@ export interface ApiClient {
 }
 
 export interface ApiRouteDeps {
-  service: Pick<TokenService, 'listProfiles' | 'getProfile' | 'refresh'>;
+  service: Pick<TokenService, 'listProfiles' | 'getProfile' | 'refresh' | 'gatewayUpstream'>;
+  /** Where the gateway is reached (the listeners and the key's file), for its snippets. */
+  gatewayBases?(): GatewayBases;
   /**
    * A token exactly as *Copy token* gets it (refreshed first when due), recorded as taken by this
    * client; undefined when none can be had.
@@ -217,6 +222,24 @@ export function createApiRoutes(deps: ApiRouteDeps) {
     return json(200, summary(view));
   }
 
+  async function gateway(ref: string): Promise<Reply> {
+    const found = find(ref);
+    if ('reply' in found) return found.reply;
+    const { view } = found;
+    const provider = view.provider;
+    if (!isProviderId(provider)) return apiError('not_found');
+    const upstream = await service.gatewayUpstream(view.id);
+    const bases = deps.gatewayBases?.() ?? { socketPath: null, tcpUrl: null, secretFile: '' };
+    const example = providerFacts(provider, view.options).example;
+    const info: GatewayInfo = {
+      profile: { id: view.id, name: view.name },
+      provider,
+      origins: upstream.origins,
+      ...gatewaySnippets({ profile: view.name, provider, example, bases }),
+    };
+    return json(200, info);
+  }
+
   return {
     /** Routes a request that already passed the guard. */
     async handle(method: string, url: URL, client: ApiClient, body = ''): Promise<Reply> {
@@ -237,7 +260,7 @@ export function createApiRoutes(deps: ApiRouteDeps) {
               ? 'list'
               : action === undefined
                 ? 'profile'
-                : action === 'token' || action === 'refresh'
+                : action === 'token' || action === 'refresh' || action === 'gateway'
                   ? action
                   : undefined;
       if (!route || ref === '') return apiError('not_found');
@@ -256,6 +279,8 @@ export function createApiRoutes(deps: ApiRouteDeps) {
           return token(ref ?? '', url.searchParams, client);
         case 'refresh':
           return refresh(ref ?? '', body);
+        case 'gateway':
+          return gateway(ref ?? '');
       }
     },
   };

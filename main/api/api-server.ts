@@ -81,7 +81,13 @@ export function createApiServer(deps: ApiServerDeps) {
     now: deps.now,
     ...(deps.allowedHosts ? { allowedHosts: deps.allowedHosts } : {}),
   });
-  const routes = createApiRoutes(deps);
+  const routes = createApiRoutes({
+    ...deps,
+    gatewayBases: () => {
+      const now = status();
+      return { socketPath: now.listening ? now.endpoint : null, tcpUrl: now.tcpUrl, secretFile: now.secretFile };
+    },
+  });
   const gateway = createGateway({
     service: deps.service,
     resolve: (ref) => {

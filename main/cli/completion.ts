@@ -1,5 +1,5 @@
 /** The commands and options `tokentray` completes; profile names come from `tokentray list --names`. */
-const COMMANDS = ['list', 'status', 'token', 'exec', 'refresh', 'completion'];
+const COMMANDS = ['list', 'status', 'token', 'exec', 'refresh', 'gateway', 'completion'];
 const FORMATS = 'raw header query curl powershell json env';
 
 const bash = `# tokentray completion for bash: source <(tokentray completion bash)
@@ -17,7 +17,7 @@ _tokentray() {
     COMPREPLY=($(compgen -W "${COMMANDS.join(' ')} --help --version" -- "$cur")); return
   fi
   case "$cmd" in
-    token|exec|refresh)
+    token|exec|refresh|gateway)
       if [[ $COMP_CWORD -eq 2 ]]; then
         local IFS=$'\\n'
         COMPREPLY=($(compgen -W "$(tokentray list --names 2>/dev/null)" -- "$cur"))
@@ -37,7 +37,7 @@ _tokentray() {
   local -a profiles
   if (( CURRENT == 2 )); then
     compadd -- ${COMMANDS.join(' ')} --help --version
-  elif (( CURRENT == 3 )) && [[ \${words[2]} == (token|exec|refresh) ]]; then
+  elif (( CURRENT == 3 )) && [[ \${words[2]} == (token|exec|refresh|gateway) ]]; then
     profiles=("\${(@f)$(tokentray list --names 2>/dev/null)}")
     compadd -a profiles
   elif [[ \${words[2]} == completion ]]; then
@@ -56,7 +56,7 @@ compdef _tokentray tokentray
 const fish = `# tokentray completion for fish: tokentray completion fish | source
 complete -c tokentray -f
 complete -c tokentray -n __fish_use_subcommand -a '${COMMANDS.join(' ')}'
-complete -c tokentray -n '__fish_seen_subcommand_from token exec refresh' -a '(tokentray list --names 2>/dev/null)'
+complete -c tokentray -n '__fish_seen_subcommand_from token exec refresh gateway' -a '(tokentray list --names 2>/dev/null)'
 complete -c tokentray -n '__fish_seen_subcommand_from token' -l format -x -a '${FORMATS}'
 complete -c tokentray -n '__fish_seen_subcommand_from token' -l shell -x -a 'sh powershell'
 complete -c tokentray -n '__fish_seen_subcommand_from list status' -l json
@@ -76,7 +76,7 @@ Register-ArgumentCompleter -Native -CommandName tokentray -ScriptBlock {
   $candidates = switch ($count) {
     1 { @(${COMMANDS.map((c) => `'${c}'`).join(', ')}, '--help', '--version') }
     2 {
-      if (@('token', 'exec', 'refresh') -contains $words[1]) { @(tokentray list --names 2>$null) }
+      if (@('token', 'exec', 'refresh', 'gateway') -contains $words[1]) { @(tokentray list --names 2>$null) }
       elseif ($words[1] -eq 'completion') { @('bash', 'zsh', 'fish', 'powershell') }
       else { @('--json', '--names', '--help') }
     }

@@ -6,6 +6,7 @@ import {
   defaultDataDir,
   ENV_SHELLS,
   EXIT,
+  type GatewayInfo,
   NEEDS_KEYS_CODES,
   type ProfileSummary,
   TOKEN_FORMATS,
@@ -51,6 +52,7 @@ const COMMAND_OPTIONS: Record<string, readonly OptionName[]> = {
   token: ['format', 'shell'],
   exec: [],
   refresh: ['rejected'],
+  gateway: ['json'],
   completion: [],
 };
 
@@ -207,6 +209,12 @@ async function dispatch(io: CliIo, tr: Translator): Promise<number> {
           : tr.t('cli.refreshed', { name: view.name, remaining }),
       );
     }
+    case 'gateway': {
+      const ref = profile();
+      const info = JSON.parse(await api('GET', apiPaths.gateway(ref))) as GatewayInfo;
+      if (values.json) return print(io, JSON.stringify(info, null, 2));
+      return print(io, gatewayText(info, tr));
+    }
   }
   throw usage(tr, 'cli.unknown_command', { command });
 }
@@ -267,4 +275,16 @@ function statusTable(profiles: readonly ProfileSummary[], now: number, tr: Trans
     until(p.next_refresh_at, now, tr),
   ]);
   return table([header, ...rows]);
+}
+
+/** The gateway's base URLs, origins and snippets, as a person reads them. */
+function gatewayText(info: GatewayInfo, tr: Translator): string {
+  if (info.origins.length === 0) return tr.t('cli.gateway_off', { name: info.profile.name });
+  const lines = [
+    tr.t('cli.gateway_title', { name: info.profile.name, origins: info.origins.join(' ') }),
+    ...(info.base.socket ? [`  socket  ${info.base.socket}`] : []),
+    ...(info.base.tcp ? [`  tcp     ${info.base.tcp}`] : []),
+  ];
+  for (const snippet of info.snippets) lines.push('', `${snippet.title}:`, `  ${snippet.text}`);
+  return lines.join('\n');
 }

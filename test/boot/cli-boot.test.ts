@@ -111,6 +111,19 @@ describe('tokentray against the built app', () => {
     });
   });
 
+  it('shows the gateway of a profile: base URL, origin and snippets, in English and Chinese', async () => {
+    const shown = await tokentray(['gateway', 'ernie']);
+    expect(shown.code).toBe(0);
+    expect(shown.stdout).toContain('Gateway for ERNIE dev → https://aip.baidubce.com');
+    expect(shown.stdout).toContain('socket  http://localhost/gw/ERNIE%20dev');
+    expect(shown.stdout).toContain(`curl --unix-socket '${location().endpoint}'`);
+    expect(shown.stdout).toContain('/rpc/2.0/ai_custom/v1/wenxinworkshop/chat/completions');
+    expect(shown.stdout).not.toContain(readFileSync(location().secretFile, 'utf8').trim());
+    expect((await tokentray(['gateway', 'ernie'], { LANG: 'zh_CN.UTF-8' })).stdout).toContain('ERNIE dev 的网关');
+    const json = JSON.parse((await tokentray(['gateway', 'ernie', '--json'])).stdout);
+    expect(json).toMatchObject({ provider: 'baidu', origins: ['https://aip.baidubce.com'] });
+  });
+
   it('exits 6 for no such profile, 2 for bad usage, 4 for refused keys, 5 for a failed refresh', async () => {
     expect((await tokentray(['token', 'nothing'])).code).toBe(EXIT.noSuchProfile);
     expect((await tokentray(['token'])).code).toBe(EXIT.usage);

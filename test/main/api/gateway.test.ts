@@ -296,3 +296,26 @@ function rawStatus(target: string): Promise<string> {
     }, reject);
   });
 }
+
+describe('the gateway’s snippets', () => {
+  it('names the base URL and origins, and its curl line works as printed', async () => {
+    await baiduProfile();
+    const info = (
+      await gw('/v1/profiles/ernie/gateway')
+    ).json() as import('../../../main/contract/local-api.ts').GatewayInfo;
+    expect(info.origins).toEqual([api.origin]);
+    expect(info.base).toEqual({ socket: 'http://localhost/gw/ERNIE%20dev', tcp: null });
+    const curl = info.snippets.find((s) => s.title === 'curl')?.text ?? '';
+    expect(curl).toContain(`--unix-socket '${t.apiLocation.endpoint}'`);
+    expect(curl).not.toContain(secret());
+    // Run as printed, by a shell (asynchronously: the API and the gateway live in this process).
+    const { execFile } = await import('node:child_process');
+    const out = await new Promise<string>((resolve, reject) =>
+      execFile('sh', ['-c', curl], { encoding: 'utf8' }, (error, stdout) => (error ? reject(error) : resolve(stdout))),
+    );
+    expect(JSON.parse(out)).toMatchObject({ ok: true, method: 'POST' });
+    expect(new URL(api.requests[0]?.url ?? '', api.origin).pathname).toBe(
+      '/rpc/2.0/ai_custom/v1/wenxinworkshop/chat/completions',
+    );
+  });
+});
