@@ -225,9 +225,14 @@ export function createApiRoutes(deps: ApiRouteDeps) {
   async function gateway(ref: string): Promise<Reply> {
     const found = find(ref);
     if ('reply' in found) return found.reply;
-    const { view } = found;
+    const info = await gatewayInfo(found.view);
+    return info ? json(200, info) : apiError('not_found');
+  }
+
+  /** A profile's gateway: base URLs, origins, snippets (the API route and the window's). */
+  async function gatewayInfo(view: ProfileView): Promise<GatewayInfo | undefined> {
     const provider = view.provider;
-    if (!isProviderId(provider)) return apiError('not_found');
+    if (!isProviderId(provider)) return undefined;
     const upstream = await service.gatewayUpstream(view.id);
     const bases = deps.gatewayBases?.() ?? { socketPath: null, tcpUrl: null, secretFile: '' };
     const example = providerFacts(provider, view.options).example;
@@ -237,10 +242,11 @@ export function createApiRoutes(deps: ApiRouteDeps) {
       origins: upstream.origins,
       ...gatewaySnippets({ profile: view.name, provider, example, bases }),
     };
-    return json(200, info);
+    return info;
   }
 
   return {
+    gatewayInfo,
     /** Routes a request that already passed the guard. */
     async handle(method: string, url: URL, client: ApiClient, body = ''): Promise<Reply> {
       let parts: string[];

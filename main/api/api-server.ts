@@ -298,6 +298,11 @@ export function createApiServer(deps: ApiServerDeps) {
     },
     secret: () => secret,
     status,
+    /** A profile's gateway (base URLs, origins, snippets), for the window. */
+    async gatewayInfo(id: string) {
+      const view = deps.service.getProfile(id);
+      return view ? routes.gatewayInfo(view) : undefined;
+    },
     async close(): Promise<void> {
       stopped = true;
       if (refusalTimer) clearInterval(refusalTimer);

@@ -24,6 +24,7 @@ export const API_METHODS = {
   getEnvironment: 'app:environment',
   tokenUses: 'token:uses',
   apiStatus: 'api:status',
+  gatewayInfo: 'gateway:info',
   regenerateApiSecret: 'api:regenerate-secret',
   copyApiSecret: 'api:copy-secret',
   teamInfo: 'team:info',

@@ -54,6 +54,17 @@ export const tokenUseSchema = z.object({
 export type TokenUse = z.infer<typeof tokenUseSchema>;
 const usesSchema = z.record(z.string(), z.array(tokenUseSchema));
 
+/** A profile's gateway as the window shows it: where it is and how to call it; never a key or a token. */
+export const gatewayInfoSchema = z.object({
+  profile: z.object({ id: z.string(), name: z.string() }),
+  provider: z.string(),
+  origins: z.array(z.string()),
+  base: z.object({ socket: z.nullable(z.string()), tcp: z.nullable(z.string()) }),
+  snippets: z.array(z.object({ title: z.string(), text: z.string() })),
+});
+
+export type GatewayInfo = z.infer<typeof gatewayInfoSchema>;
+
 export const apiStatusSchema = z.object({
   /** The socket (macOS, Linux) or named pipe (Windows) the CLI talks to. */
   endpoint: z.string(),
@@ -176,6 +187,7 @@ export const INVOKE = {
   /** Recent uses of every profile's token. */
   'token:uses': { args: z.tuple([]), result: usesSchema },
   'api:status': { args: z.tuple([]), result: apiStatusSchema },
+  'gateway:info': { args: z.tuple([z.string()]), result: gatewayInfoSchema },
   /** A new bearer secret: every client must read it again. */
   'api:regenerate-secret': { args: z.tuple([]), result: apiStatusSchema },
   /** The bearer secret onto the clipboard (for Postman, Bruno), cleared like a token. */

@@ -68,15 +68,8 @@ export const apiPaths = {
   gateway: (ref: string) => `${API_PREFIX}/profiles/${encodeURIComponent(ref)}/gateway`,
 };
 
-/** `GET /v1/profiles/{p}/gateway`: where the profile's gateway is and snippets to call it. */
-export interface GatewayInfo {
-  profile: { id: string; name: string };
-  provider: string;
-  /** The API origins requests go to; empty: the gateway is off for this profile. */
-  origins: string[];
-  base: { socket: string | null; tcp: string | null };
-  snippets: { title: string; text: string }[];
-}
+/** `GET /v1/profiles/{p}/gateway`: where the profile's gateway is and snippets to call it (one schema, in ipc.ts). */
+export type { GatewayInfo } from './ipc.ts';
 
 /** Forms the token endpoint and `tokentray token --format` give; `json` is the full answer below. */
 export const TOKEN_FORMATS = ['raw', 'header', 'query', 'curl', 'powershell', 'json', 'env'] as const;

@@ -3,6 +3,7 @@ import type {
   ApiStatus,
   AppEnvironment,
   CopyResult,
+  GatewayInfo,
   Inspection,
   InvokeHandlers,
   RevealResult,
@@ -28,6 +29,8 @@ export interface LocalApiPort {
   regenerateSecret(): Promise<ApiStatus>;
   /** The bearer secret; empty while the API could not start. */
   secret(): string;
+  /** A profile's gateway: base URLs, origins and snippets. */
+  gatewayInfo(id: string): Promise<GatewayInfo | undefined>;
 }
 
 /** How long a revealed token stays on screen. */
@@ -137,6 +140,11 @@ export function createCommands(deps: CommandDeps) {
     'app:environment': () => deps.environment(),
     'token:uses': () => deps.uses.all(),
     'api:status': () => deps.localApi.status(),
+    'gateway:info': async (id) => {
+      const info = await deps.localApi.gatewayInfo(id);
+      if (!info) throw new UnknownProfileError(id);
+      return info;
+    },
     'api:regenerate-secret': () => deps.localApi.regenerateSecret(),
     'team:info': () => deps.team.info(),
     'team:set-secrets': (patch) => deps.team.setSecrets(patch),

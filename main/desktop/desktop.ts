@@ -114,6 +114,7 @@ export function createDesktop(deps: DesktopDeps) {
       return status;
     },
     secret: () => localApi.secret(),
+    gatewayInfo: (id) => localApi.gatewayInfo(id),
   };
 
   const updates = createUpdates({

@@ -5,6 +5,7 @@ import type { AppEnvironment } from '../../main/contract/ipc.ts';
 import type { ProfileView } from '../../main/contract/views.ts';
 import { type CopyFormat, copyFormatsFor } from '../../main/contract/vocabulary.ts';
 import { api, failureText, unwrap } from './api.ts';
+import './gateway-info.ts';
 import './recent-uses.ts';
 import './token-inspector.ts';
 import { LightElement } from './light-element.ts';
@@ -129,6 +130,7 @@ export class ProfileCard extends LightElement {
           <div><dt>${tr.t('ui.next_refresh')}</dt><dd>${this.time(view.nextRefreshAt, tr.t('ui.not_planned'))}</dd></div>
         </dl>
         <tt-recent-uses .profileId=${view.id} .tr=${tr} .tab=${tab}></tt-recent-uses>
+        <tt-gateway-info .profileId=${view.id} .tr=${tr} .tab=${tab}></tt-gateway-info>
         ${
           problem
             ? html`<div class="problem" role="status">

@@ -403,13 +403,13 @@ describe('the global shortcut in the window', () => {
     const { page } = w;
     await seven(w);
     await page
-      .locator('tt-profile-card', { hasText: 'Gateway' })
+      .locator('tt-profile-card', { has: page.getByRole('heading', { name: 'Gateway', exact: true }) })
       .getByRole('button', { name: 'Pin for shortcut' })
       .click();
     await expect.poll(() => w?.settings.get().pinnedProfileId).toBe(w.fx.service.listProfiles()[3]?.id);
     expect(
       await page
-        .locator('tt-profile-card', { hasText: 'Gateway' })
+        .locator('tt-profile-card', { has: page.getByRole('heading', { name: 'Gateway', exact: true }) })
         .locator('[data-action="pin"]')
         .getAttribute('aria-pressed'),
     ).toBe('true');
@@ -452,5 +452,21 @@ describe('updates in the window', () => {
     await banner.getByRole('button', { name: 'Restart and update' }).click();
     await expect.poll(() => installs).toEqual([[false, true]]);
     expect({ violations: await axeViolations(page) }).toEqual({ violations: [] });
+  });
+});
+
+describe('the gateway in the window', () => {
+  it('shows a profile’s gateway base URL, origins and snippets when asked, and never the secret', async () => {
+    w = await chromium.open();
+    const { page } = w;
+    await seven(w);
+    const card = page.locator('tt-profile-card', { hasText: 'ERNIE prod' });
+    await card.getByText('Gateway', { exact: true }).click();
+    await expect.poll(() => card.locator('.gateway').textContent()).toContain('https://aip.baidubce.com');
+    const text = (await card.locator('.gateway').textContent()) ?? '';
+    expect(text).toContain('http://localhost/gw/ERNIE%20prod');
+    expect(text).toContain('curl --unix-socket');
+    expect(text).not.toContain(readFileSync(w.apiLocation.secretFile, 'utf8').trim());
+    expect(await axeViolations(page)).toEqual([]);
   });
 });

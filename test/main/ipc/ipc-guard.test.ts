@@ -38,6 +38,13 @@ const ANSWERS: Record<InvokeChannel, unknown> = {
   'profiles:refresh': view(),
   'profiles:test': { ok: true },
   'token:copy': { clearsInSeconds: 60 },
+  'gateway:info': {
+    profile: { id: 'p1', name: 'ERNIE' },
+    provider: 'baidu',
+    origins: ['https://aip.baidubce.com'],
+    base: { socket: 'http://localhost/gw/ERNIE', tcp: null },
+    snippets: [{ title: 'curl', text: 'curl …' }],
+  },
   'token:reveal': { token: 't', hideAfterMs: 10_000 },
   'token:inspect': { kind: 'opaque', length: 12 },
   'settings:get': DEFAULT_SETTINGS,
