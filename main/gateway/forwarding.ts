@@ -1,5 +1,7 @@
-import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
+import type { IncomingHttpHeaders, IncomingMessage, OutgoingHttpHeaders } from 'node:http';
 import type { Rejection } from '../contract/catalogue.ts';
+import type { GatewayUpstream } from '../core/index.ts';
+import { GATEWAY_PREFIX, type GatewayTarget } from './request-target.ts';
 
 /**
  * What the gateway changes in a request and its answer: hop-by-hop headers (RFC 9110 §7.6.1),
@@ -93,4 +95,31 @@ export function refusedByBody(rules: readonly Rejection[], body: Buffer): boolea
     const value = fields[rule.field];
     return rule.codes?.some((code) => code === value || String(code) === String(value)) === true;
   });
+}
+
+/** Replaces every occurrence of the token in an answer. */
+export function scrub(body: Buffer, token: string): Buffer {
+  const text = body.toString('utf8');
+  return text.includes(token) ? Buffer.from(text.split(token).join('[redacted]'), 'utf8') : body;
+}
+
+/**
+ * Where a redirect answer may send the client: a Location on an allowed origin becomes the same
+ * path through the gateway (without the token), one on any other origin is refused, never followed.
+ */
+export function redirectTarget(
+  upstream: GatewayUpstream,
+  from: URL,
+  answer: IncomingMessage,
+  target: GatewayTarget,
+  tokenParam: string,
+): string | 'refused' | undefined {
+  const location = answer.headers.location;
+  const status = answer.statusCode ?? 0;
+  if (location === undefined || status < 300 || status >= 400) return undefined;
+  if (!URL.canParse(location, from)) return 'refused';
+  const next = new URL(location, from);
+  if (!upstream.origins.includes(next.origin)) return 'refused';
+  if (upstream.usage.style === 'query') next.searchParams.delete(tokenParam);
+  return `${GATEWAY_PREFIX}${encodeURIComponent(target.profile)}${next.pathname}${next.search}`;
 }

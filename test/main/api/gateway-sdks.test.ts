@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import OpenAI from 'openai';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { DesktopFixture } from '../../support/desktop-fixture.ts';
+import { API_KEY, SECRET_KEY } from '../../support/engine-fixture.ts';
 import { type FakeApi, json, startFakeApi } from '../../support/fake-api-upstream.ts';
 import { freePort } from '../../support/free-port.ts';
 import { useStartedDesktop } from '../../support/started-desktop.ts';
@@ -50,20 +51,29 @@ afterEach(async () => {
   await qianfan.close();
 });
 
-async function openaiThroughGateway() {
+/**
+ * The TCP listener on, and a profile whose gateway forwards to the fake API: its view, first token,
+ * gateway base URL (over TCP, as SDKs use it) and the gateway key (the API secret).
+ */
+async function gatewayProfile(name: string, provider: string, tokenUrl: string, options: Record<string, string> = {}) {
   const port = await freePort();
   await t.desktop.handlers['settings:set']({ apiTcpEnabled: true, apiTcpPort: port });
   const view = await t.fx.service.addProfile({
-    name: 'Qianfan v2',
-    provider: 'baidu-iam',
-    apiKey: 'test-api-key-0001',
-    secretKey: 'test-secret-key-0001',
-    tokenUrl: t.fx.server.iamUrl,
-    options: { apiOrigins: qianfan.origin },
+    name,
+    provider,
+    apiKey: API_KEY,
+    secretKey: SECRET_KEY,
+    tokenUrl,
+    options: { apiOrigins: qianfan.origin, ...options },
   });
-  await t.fx.service.getToken(view.id);
-  const apiKey = readFileSync(t.apiLocation.secretFile, 'utf8').trim();
-  return new OpenAI({ baseURL: `http://127.0.0.1:${port}/gw/qianfan%20v2/v2`, apiKey, maxRetries: 0 });
+  const token = await t.fx.service.getToken(view.id);
+  const base = `http://127.0.0.1:${port}/gw/${encodeURIComponent(name.toLowerCase())}`;
+  return { view, token, base, key: readFileSync(t.apiLocation.secretFile, 'utf8').trim() };
+}
+
+async function openaiThroughGateway() {
+  const { base, key } = await gatewayProfile('Qianfan v2', 'baidu-iam', t.fx.server.iamUrl);
+  return new OpenAI({ baseURL: `${base}/v2`, apiKey: key, maxRetries: 0 });
 }
 
 describe('the openai SDK through the gateway', () => {
@@ -121,17 +131,7 @@ describe('the openai SDK through the gateway', () => {
 describe('SDKs that fetch their own token, pointed at the gateway (the 中控 mode)', () => {
   it('@larksuiteoapi/node-sdk takes its tenant token from the gateway with the gateway key as app secret', async () => {
     const lark = await import('@larksuiteoapi/node-sdk');
-    const port = await freePort();
-    await t.desktop.handlers['settings:set']({ apiTcpEnabled: true, apiTcpPort: port });
-    const view = await t.fx.service.addProfile({
-      name: 'Lark bot',
-      provider: 'feishu',
-      apiKey: 'test-api-key-0001',
-      secretKey: 'test-secret-key-0001',
-      tokenUrl: t.fx.server.feishuUrl,
-      options: { apiOrigins: qianfan.origin },
-    });
-    const shared = await t.fx.service.getToken(view.id);
+    const { token: shared, base, key: gatewayKey } = await gatewayProfile('Lark bot', 'feishu', t.fx.server.feishuUrl);
     qianfan.answer((request, response) => {
       json(response, 200, {
         code: 0,
@@ -139,11 +139,10 @@ describe('SDKs that fetch their own token, pointed at the gateway (the 中控 mo
         data: { current: request.headers.authorization === `Bearer ${shared}`, path: request.url },
       });
     });
-    const gatewayKey = readFileSync(t.apiLocation.secretFile, 'utf8').trim();
     const client = new lark.Client({
-      appId: 'test-api-key-0001',
+      appId: API_KEY,
       appSecret: gatewayKey,
-      domain: `http://127.0.0.1:${port}/gw/lark%20bot`,
+      domain: base,
       loggerLevel: lark.LoggerLevel.error,
     });
     const answer = (await client.request({
@@ -163,20 +162,14 @@ describe('SDKs that fetch their own token, pointed at the gateway (the 中控 mo
   });
 
   it('a WeChat client gets its token from /cgi-bin/token and calls an API: a 40001 costs one refresh and one retry', async () => {
-    const port = await freePort();
-    await t.desktop.handlers['settings:set']({ apiTcpEnabled: true, apiTcpPort: port });
-    const view = await t.fx.service.addProfile({
-      name: 'mini program',
-      provider: 'wechat',
-      apiKey: 'test-api-key-0001',
-      secretKey: 'test-secret-key-0001',
-      // The classic endpoint hands out a new token on every fetch (stable_token returns the same one).
-      tokenUrl: t.fx.server.wechatClassicUrl,
-      options: { endpoint: 'classic', apiOrigins: qianfan.origin },
+    // The classic endpoint hands out a new token on every fetch (stable_token returns the same one).
+    const {
+      view,
+      base,
+      key: gatewayKey,
+    } = await gatewayProfile('mini program', 'wechat', t.fx.server.wechatClassicUrl, {
+      endpoint: 'classic',
     });
-    await t.fx.service.getToken(view.id);
-    const base = `http://127.0.0.1:${port}/gw/mini%20program`;
-    const gatewayKey = readFileSync(t.apiLocation.secretFile, 'utf8').trim();
     // What wechatpy and WxJava do, with only their API host changed.
     const got = await fetch(
       `${base}/cgi-bin/token?grant_type=client_credential&appid=test-api-key-0001&secret=${gatewayKey}`,
