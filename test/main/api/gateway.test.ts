@@ -319,3 +319,50 @@ describe('the gateway’s snippets', () => {
     );
   });
 });
+
+describe('the gateway and web pages', () => {
+  it('forwards nothing a page in a real Chromium sends, even with a token it learned', async () => {
+    const { launchBrowser } = await import('../../support/browser-harness.ts');
+    const { freePort } = await import('../../support/free-port.ts');
+    const { createServer } = await import('node:http');
+    await baiduProfile();
+    const token = t.fx.server.issued[0] ?? '';
+    const port = await freePort();
+    await t.desktop.handlers['settings:set']({ apiTcpEnabled: true, apiTcpPort: port });
+    // Another local origin: what a malicious page (or DNS rebinding to 127.0.0.1) would be.
+    const page = createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/html' });
+      res.end('<!doctype html><title>neighbour</title>');
+    });
+    await new Promise<void>((resolve) => page.listen(0, '127.0.0.1', resolve));
+    const browser = await launchBrowser();
+    try {
+      const tab = await browser.newPage();
+      await tab.goto(`http://127.0.0.1:${(page.address() as import('node:net').AddressInfo).port}/`);
+      const outcomes = await tab.evaluate(
+        async ({ api, token }) => {
+          const attempt = (url: string, init: RequestInit = {}) =>
+            fetch(url, init).then(
+              (r) => `${r.type} ${r.status}`,
+              () => 'blocked',
+            );
+          return Promise.all([
+            // A simple GET carrying the learned token where an SDK would: no preflight.
+            attempt(`${api}/gw/ernie/rpc/2.0/chat?access_token=${encodeURIComponent(token)}`),
+            attempt(`${api}/gw/ernie/rpc/2.0/chat?access_token=${encodeURIComponent(token)}`, { mode: 'no-cors' }),
+            attempt(`${api}/gw/ernie/oauth/2.0/token?client_id=x&client_secret=y`, { method: 'POST', mode: 'no-cors' }),
+            attempt(`${api}/v1/profiles/ernie/token`),
+          ]);
+        },
+        { api: `http://127.0.0.1:${port}`, token },
+      );
+      // The page learns nothing (CORS blocks or the answer is opaque) and, above all, nothing reached the API.
+      expect(outcomes.every((o) => o === 'blocked' || o === 'opaque 0')).toBe(true);
+      expect(api.requests).toEqual([]);
+      expect(t.fx.server.issued).toHaveLength(1);
+    } finally {
+      await browser.close();
+      page.close();
+    }
+  });
+});
