@@ -87,7 +87,11 @@ export function createGatewayCallers(deps: Pick<GatewayDeps, 'service' | 'client
     const { chunks, ended } = await readHead(request, TOKEN_REQUEST_BYTES);
     if (!ended) throw new GatewayRefusal('payload_too_large');
     const query = new URL(target.pathAndQuery, 'http://gateway').searchParams;
-    const presented = emulated.read(query, Buffer.concat(chunks).toString('utf8'), request.headers);
+    const presented = emulated.read(query, Buffer.concat(chunks).toString('utf8'), request.headers, {
+      method: request.method ?? 'GET',
+      path,
+      now: deps.now(),
+    });
     const reply = (answer: { status: number; body: unknown }) => {
       const body = Buffer.from(JSON.stringify(answer.body), 'utf8');
       response.writeHead(answer.status, {
@@ -98,7 +102,12 @@ export function createGatewayCallers(deps: Pick<GatewayDeps, 'service' | 'client
       response.end(body);
     };
     const appOk = presented.appId !== undefined && (await upstream.isAppId(presented.appId));
-    const client = appOk ? clientByKey(presented.secret) : undefined;
+    const { signedWith } = presented;
+    const client = !appOk
+      ? undefined
+      : signedWith
+        ? deps.clients().find((candidate) => signedWith(candidate.key))
+        : clientByKey(presented.secret);
     if (!appOk || !client || !mayUse(client, profile)) {
       if (deps.failedAuth() === 'too_many_attempts') throw new GatewayRefusal('too_many_attempts');
       reply(emulated.refused(appOk ? 'secret' : 'app', path));
@@ -108,7 +117,7 @@ export function createGatewayCallers(deps: Pick<GatewayDeps, 'service' | 'client
     const expiresAt = service.getProfile(profile.id)?.expiresAt;
     // The remaining lifetime, so the SDK asks again in time (and gets the shared token again).
     const expiresIn = expiresAt === undefined ? 7200 : Math.max(0, Math.floor((expiresAt - deps.now()) / 1000));
-    reply(emulated.ok(token, expiresIn, path));
+    reply(emulated.ok(token, expiresIn, path, deps.now()));
   }
 
   return { currentToken, authenticate, answerTokenRequest };

@@ -1,5 +1,7 @@
+import { timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { ProviderId } from '../core/index.ts';
+import { bceTimestamp, signBceRequest } from '../core/providers/bce-signer.ts';
 
 /**
  * The providers' own token endpoints, answered by the gateway (the 中控 mode): an SDK whose only
@@ -9,16 +11,27 @@ import type { ProviderId } from '../core/index.ts';
  * refreshes (or revokes) on its own again.
  */
 
-/** What an SDK sent: the app id and the secret in their provider's places. */
+/**
+ * What an SDK sent: the app id, and either the secret in its provider's place or, for a provider
+ * whose token request is signed, a check that the request was signed with a given key.
+ */
 export interface PresentedCredentials {
   appId: string | undefined;
-  secret: string | undefined;
+  secret?: string | undefined;
+  signedWith?: (key: string) => boolean;
+}
+
+/** The token request as it arrived: method, path on the upstream (not encoded), the time now. */
+export interface TokenRequest {
+  method: string;
+  path: string;
+  now: number;
 }
 
 export interface Emulated {
-  read(query: URLSearchParams, body: string, headers: IncomingHttpHeaders): PresentedCredentials;
+  read(query: URLSearchParams, body: string, headers: IncomingHttpHeaders, request: TokenRequest): PresentedCredentials;
   /** The provider's success answer at `path`: the token and its remaining lifetime in seconds. */
-  ok(token: string, expiresIn: number, path: string): { status: number; body: unknown };
+  ok(token: string, expiresIn: number, path: string, now: number): { status: number; body: unknown };
   /** The provider's answer to an unknown app id or a wrong secret at `path`. */
   refused(which: 'app' | 'secret', path: string): { status: number; body: unknown };
 }
@@ -62,6 +75,73 @@ const wechat: Emulated = {
   }),
 };
 
+/** How far a signature's timestamp may be ahead of this clock (BCE refuses a skewed request too). */
+const BCE_SKEW_MS = 15 * 60_000;
+
+/**
+ * Baidu IAM's bearer-token request is signed with the Access Key / Secret Key (BCE auth v1): an
+ * SDK pointed here signs it with its gateway client key as the Secret Key, and this recomputes the
+ * signature over what arrived (method, path, query, the headers it says it signed) with each key.
+ */
+const baiduIam: Emulated = {
+  read: (query, _body, headers, request) => {
+    const parts = /^bce-auth-v1\/([^/]+)\/([^/]+)\/(\d+)\/([^/]*)\/([0-9a-f]{64})$/.exec(
+      String(headers.authorization ?? ''),
+    );
+    if (!parts) return { appId: undefined };
+    const [, accessKey = '', stamp = '', expiration = '', signed = '', signature = ''] = parts;
+    const at = Date.parse(stamp);
+    const fresh =
+      /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/.test(stamp) &&
+      at - BCE_SKEW_MS <= request.now &&
+      request.now <= at + Number(expiration) * 1000;
+    const signedHeaders = signed === '' ? [] : signed.split(';');
+    const flat: Record<string, string> = {};
+    for (const name of signedHeaders) {
+      const value = headers[name];
+      if (typeof value === 'string') flat[name] = value;
+    }
+    return {
+      appId: accessKey,
+      signedWith: (key) => {
+        if (!fresh) return false;
+        const expected = signBceRequest(
+          {
+            method: request.method,
+            path: request.path,
+            query: Object.fromEntries(query),
+            headers: flat,
+            signedHeaders,
+          },
+          { accessKey, secretKey: key },
+          at,
+          Number(expiration),
+        );
+        const theirs = Buffer.from(signature);
+        const ours = Buffer.from(expected.slice(-64));
+        return expected.startsWith(`bce-auth-v1/${accessKey}/${stamp}/`) && timingSafeEqual(theirs, ours);
+      },
+    };
+  },
+  ok: (token, expiresIn, _path, now) => ({
+    status: 200,
+    body: {
+      userId: '',
+      token,
+      status: 'enable',
+      createTime: bceTimestamp(now),
+      expireTime: bceTimestamp(now + expiresIn * 1000),
+    },
+  }),
+  refused: (which) =>
+    which === 'app'
+      ? { status: 403, body: { requestId: '', code: 'InvalidAccessKeyId', message: 'The access key ID is invalid.' } }
+      : {
+          status: 400,
+          body: { requestId: '', code: 'SignatureDoesNotMatch', message: 'The request signature does not match.' },
+        },
+};
+
 /** Per provider, the token endpoint paths answered besides the profile's own, and how. */
 const EMULATED: Partial<Record<ProviderId, { also: string[]; emulated: Emulated }>> = {
   baidu: {
@@ -80,16 +160,25 @@ const EMULATED: Partial<Record<ProviderId, { also: string[]; emulated: Emulated 
   },
   // Both endpoints hand out the same kind of token; neither answer ever revokes anything.
   wechat: { also: ['/cgi-bin/token', '/cgi-bin/stable_token'], emulated: wechat },
+  'baidu-iam': { also: [], emulated: baiduIam },
+  // A self-built app's app_access_token/internal answers both tokens, and for such an app they are
+  // one kind (`t-…`): both fields carry the profile's tenant token.
   feishu: {
-    also: ['/open-apis/auth/v3/tenant_access_token/internal'],
+    also: ['/open-apis/auth/v3/tenant_access_token/internal', '/open-apis/auth/v3/app_access_token/internal'],
     emulated: {
       read: (_query, body) => {
         const json = parseJson(body);
         return { appId: str(json.app_id), secret: str(json.app_secret) };
       },
-      ok: (token, expiresIn) => ({
+      ok: (token, expiresIn, path) => ({
         status: 200,
-        body: { code: 0, msg: 'ok', tenant_access_token: token, expire: expiresIn },
+        body: {
+          code: 0,
+          msg: 'ok',
+          ...(path.includes('/app_access_token/') ? { app_access_token: token } : {}),
+          tenant_access_token: token,
+          expire: expiresIn,
+        },
       }),
       refused: (which) => ({
         status: 200,

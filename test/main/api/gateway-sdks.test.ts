@@ -129,6 +129,62 @@ describe('the openai SDK through the gateway', () => {
 });
 
 describe('SDKs that fetch their own token, pointed at the gateway (the 中控 mode)', () => {
+  it('the Baidu Cloud SDK signs its IAM bearer-token request with the gateway key and gets the shared token', async () => {
+    const { default: BceBaseClient } = await import('@baiducloud/sdk/src/bce_base_client.js');
+    // The SDK signs with the wall clock, and a signature is only good for its time: set the fake clock to it.
+    t.fx.advance(Date.now() - t.fx.now());
+    const {
+      view,
+      token: shared,
+      base,
+      key: gatewayKey,
+    } = await gatewayProfile('Qianfan IAM', 'baidu-iam', t.fx.server.iamUrl);
+    const ask = (ak: string, sk: string) =>
+      new BceBaseClient({ endpoint: base, credentials: { ak, sk } }, 'iam')
+        .sendRequest('GET', '/v1/BCE-BEARER/token', { params: { expireInSeconds: 3600 } })
+        .then(
+          (answer) => ({ ok: true, body: answer.body as Record<string, unknown> }),
+          (error: Record<string, unknown>) => ({ ok: false, body: error }),
+        );
+    const issued = t.fx.server.issued.length;
+    const answer = await ask(API_KEY, gatewayKey);
+    expect(answer).toMatchObject({ ok: true });
+    expect(answer.body.token).toBe(shared);
+    expect(answer.body.status).toBe('enable');
+    const expireTime = Date.parse(String(answer.body.expireTime));
+    expect(Math.abs(expireTime - (t.fx.service.getProfile(view.id)?.expiresAt ?? 0))).toBeLessThan(5_000);
+    // Signed with the real secret, or a stranger's access key: Baidu's own refusals, no token.
+    const realSecret = await ask(API_KEY, SECRET_KEY);
+    expect(realSecret).toMatchObject({
+      ok: false,
+      body: { status_code: 400, message: { code: 'SignatureDoesNotMatch' } },
+    });
+    const strangerKey = await ask('ALTAKstranger', gatewayKey);
+    expect(strangerKey).toMatchObject({
+      ok: false,
+      body: { status_code: 403, message: { code: 'InvalidAccessKeyId' } },
+    });
+    expect(JSON.stringify([realSecret, strangerKey])).not.toContain(shared);
+    // The SDK never caused a fetch of its own.
+    expect(t.fx.server.issued.length).toBe(issued);
+  });
+
+  it('a Feishu self-built app asking for app_access_token gets the shared tenant token in both fields', async () => {
+    const {
+      token: shared,
+      base,
+      key: gatewayKey,
+    } = await gatewayProfile('Feishu app', 'feishu', t.fx.server.feishuUrl);
+    const got = await fetch(`${base}/open-apis/auth/v3/app_access_token/internal`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json; charset=utf-8' },
+      body: JSON.stringify({ app_id: API_KEY, app_secret: gatewayKey }),
+    });
+    const body = (await got.json()) as Record<string, unknown>;
+    expect(body).toMatchObject({ code: 0, app_access_token: shared, tenant_access_token: shared });
+    expect(body.expire).toBeGreaterThan(0);
+  });
+
   it('@larksuiteoapi/node-sdk takes its tenant token from the gateway with the gateway key as app secret', async () => {
     const lark = await import('@larksuiteoapi/node-sdk');
     const { token: shared, base, key: gatewayKey } = await gatewayProfile('Lark bot', 'feishu', t.fx.server.feishuUrl);
