@@ -176,6 +176,9 @@ export const API_ERRORS = {
   gateway_origin_refused: 400,
   gateway_redirect_refused: 502,
   upstream_unreachable: 502,
+  upstream_tls: 502,
+  upstream_dns: 502,
+  upstream_timeout: 504,
   internal: 500,
 } as const;
 export type ApiErrorCode = keyof typeof API_ERRORS;

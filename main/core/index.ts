@@ -6,7 +6,7 @@
 export { readAuthorities } from './authorities.ts';
 export { ProfileInputError, UnknownProfileError } from './errors.ts';
 export { apiOriginsOf, parseApiOrigins } from './gateway-origins.ts';
-export { createHttpClient, type HttpClientOptions, type HttpSend } from './http-client.ts';
+export { createHttpClient, type HttpClientOptions, type HttpSend, transportFailure } from './http-client.ts';
 export { providerFacts } from './providers/facts.ts';
 export { CATALOGUE, isProviderId, PROVIDER_IDS, PROVIDERS } from './providers/index.ts';
 export { environmentResolver, type ProxyChoice, type ProxyResolver, proxyUrlFromPac } from './proxy-route.ts';

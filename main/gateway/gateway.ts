@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { pipeline } from 'node:stream/promises';
 import type { ApiErrorCode } from '../contract/local-api.ts';
-import { type GatewayUpstream, type Logger, placeToken, type TokenService } from '../core/index.ts';
+import { type GatewayUpstream, type Logger, placeToken, type TokenService, transportFailure } from '../core/index.ts';
 import { type Body, GatewayRefusal, MAX_BODY_BYTES, readBody, readHead } from './body.ts';
 import { createGatewayCallers } from './callers.ts';
 import {
@@ -111,7 +111,7 @@ export function createGateway(deps: GatewayDeps) {
         else response.destroy();
       } else if (!response.headersSent && !abort.signal.aborted) {
         logger.warn('gateway upstream failed', { profile: found.id, error: errorCode(error) });
-        deps.fail(response, 'upstream_unreachable');
+        deps.fail(response, upstreamFailure(error));
       } else response.destroy();
     } finally {
       deps.onCall?.({
@@ -224,6 +224,17 @@ export function createGateway(deps: GatewayDeps) {
     owns: (rawUrl: string) => rawUrl.startsWith(GATEWAY_PREFIX),
     handle,
   };
+}
+
+/** Why the API could not be reached, as the token requests tell it: a certificate, a name, a timeout. */
+function upstreamFailure(error: unknown): ApiErrorCode {
+  const { code, messageKey } = transportFailure(error);
+  if (code === 'timeout') return 'upstream_timeout';
+  return messageKey === 'network_tls'
+    ? 'upstream_tls'
+    : messageKey === 'network_dns'
+      ? 'upstream_dns'
+      : 'upstream_unreachable';
 }
 
 function errorCode(error: unknown): string {

@@ -1,4 +1,5 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 
 export interface UpstreamRequest {
@@ -15,14 +16,15 @@ type Handler = (request: UpstreamRequest, response: ServerResponse) => void | Pr
 /**
  * A provider API on loopback for the gateway's tests: records every request it receives (method,
  * target, headers, body) and answers with whatever handler the test sets (JSON echo by default).
+ * With `tls` it serves HTTPS with that certificate (a private CA's, as behind a TLS-inspecting proxy).
  */
-export async function startFakeApi() {
+export async function startFakeApi(options: { tls?: { key: string; cert: string } } = {}) {
   const requests: UpstreamRequest[] = [];
   let handler: Handler = (request, response) => {
     response.writeHead(200, { 'content-type': 'application/json' });
     response.end(JSON.stringify({ ok: true, path: request.url, method: request.method }));
   };
-  const server = createServer((req, res) => {
+  const server = (options.tls ? createHttpsServer.bind(null, options.tls) : createServer)((req, res) => {
     const chunks: Buffer[] = [];
     const aborted = new Promise<void>((resolve) =>
       res.once('close', () => {
@@ -43,7 +45,7 @@ export async function startFakeApi() {
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const origin = `${options.tls ? 'https' : 'http'}://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
     origin,
     requests,

@@ -1,9 +1,12 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { DesktopFixture } from '../../support/desktop-fixture.ts';
 import { type FakeApi, json, startFakeApi } from '../../support/fake-api-upstream.ts';
 import { callLocalApi } from '../../support/local-api.ts';
+import { makePrivateCa } from '../../support/private-ca.ts';
+import { startConnectProxy } from '../../support/proxies.ts';
 import { useStartedDesktop } from '../../support/started-desktop.ts';
 
 /**
@@ -296,6 +299,39 @@ function rawStatus(target: string): Promise<string> {
     }, reject);
   });
 }
+
+describe('the gateway on a company network', () => {
+  it("goes through the profile's proxy, and reaches an API behind a TLS-inspecting CA once that CA is trusted", async () => {
+    const ca = makePrivateCa();
+    const inspected = await startFakeApi({ tls: ca });
+    const corp = await startConnectProxy();
+    try {
+      const view = await t.fx.service.addProfile(
+        t.fx.baiduInput({ name: 'corp', options: { apiOrigins: inspected.origin } }),
+      );
+      const token = await t.fx.service.getToken(view.id);
+      await t.fx.service.updateProfile(view.id, { proxy: corp.url });
+      const refused = await gw('/gw/corp/rpc/2.0/chat', { method: 'POST', body: '{}' });
+      expect(refused.status).toBe(502);
+      expect(refused.json()).toMatchObject({ error: 'upstream_tls', message_key: 'api.upstream_tls' });
+      expect(refused.json().message).toContain('Settings → Network');
+      expect(inspected.requests).toHaveLength(0);
+
+      const file = join(t.fx.temp.dir, 'company-ca.pem');
+      writeFileSync(file, ca.caPem);
+      t.dialogAnswers.push(file);
+      await t.desktop.handlers['network:choose-ca']();
+      const answer = await gw('/gw/corp/rpc/2.0/chat', { method: 'POST', body: '{}' });
+      expect(answer.status).toBe(200);
+      expect(new URL(inspected.requests[0]?.url ?? '', inspected.origin).searchParams.get('access_token')).toBe(token);
+      // Both attempts went through the profile's proxy, to the API's host and nowhere else.
+      expect(corp.tunnels).toEqual([new URL(inspected.origin).host, new URL(inspected.origin).host]);
+    } finally {
+      await corp.close();
+      await inspected.close();
+    }
+  });
+});
 
 describe('the gateway’s snippets', () => {
   it('names the base URL and origins, and its curl line works as printed', async () => {
