@@ -8,6 +8,8 @@
  *  3. A 100 MB answer's throughput through the gateway as a share of direct (goal: at least 80 %).
  *  4. 1,000 streams held open at once: the server's resident memory before and during, per
  *     stream (goal: flat, a few KiB each).
+ * Yardsticks in the same run, each in its own process in front of the same API: a bare Node proxy
+ * (bench/support/floor-proxy.ts: the floor for any proxy written on Node) and nginx when installed.
  * Run: npm run bench:gateway   (builds first; prints figures, asserts nothing).
  * BENCH_SECONDS=10 BENCH_RATE=500 BENCH_RUNS=200 BENCH_STREAMS=1000 by default.
  */
@@ -22,6 +24,7 @@ import { buildApp, ROOT } from '../test/support/browser-harness.ts';
 import { startFakeTokenServer } from '../test/support/fake-token-server.ts';
 import { freePort } from '../test/support/free-port.ts';
 import { median, ms, openLoop } from './support/load.ts';
+import { startFloorProxy, startNginx, type Yardstick } from './support/yardsticks.ts';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const RATE = Number(process.env.BENCH_RATE ?? 500);
@@ -106,6 +109,13 @@ await new Promise<void>((resolve, reject) => {
   child.once('exit', (code) => reject(new Error(`the server exited ${code}`)));
 });
 const secret = readFileSync(join(dir, 'state', 'api', 'secret'), 'utf8').trim();
+const yardsticks: Yardstick[] = [await startFloorProxy(apiPort)];
+const nginx = await startNginx(apiPort);
+if (nginx) yardsticks.push(nginx);
+const peerLatency = new Map<string, { p50: number; p99: number; errors: number }[]>(
+  yardsticks.map((y) => [y.name, []]),
+);
+const peerSpeed = new Map<string, number[]>(yardsticks.map((y) => [y.name, []]));
 
 // 1. Latency under load, in alternating rounds so both see the same machine.
 const direct: { p50: number; p99: number; errors: number }[] = [];
@@ -113,6 +123,10 @@ const through: { p50: number; p99: number; errors: number }[] = [];
 for (let round = 0; round < 3; round++) {
   direct.push(await openLoop({ target: { port: apiPort }, path: '/small', secret, rate: RATE, seconds: SECONDS }));
   through.push(await openLoop({ target: { port }, path: '/gw/ERNIE/small', secret, rate: RATE, seconds: SECONDS }));
+  for (const y of yardsticks)
+    peerLatency
+      .get(y.name)
+      ?.push(await openLoop({ target: { port: y.port }, path: '/small', secret, rate: RATE, seconds: SECONDS }));
 }
 const pick = (results: { p50: number; p99: number }[], key: 'p50' | 'p99') => median(results.map((r) => r[key]));
 
@@ -170,6 +184,7 @@ const speedGateway: number[] = [];
 for (let run = 0; run < 3; run++) {
   speedDirect.push(await download(apiPort, '/big'));
   speedGateway.push(await download(port, '/gw/ERNIE/big'));
+  for (const y of yardsticks) peerSpeed.get(y.name)?.push(await download(y.port, '/big'));
 }
 
 // 4. Streams held open.
@@ -205,6 +220,7 @@ for (const res of held) res.end();
 
 child.kill('SIGTERM');
 await new Promise((resolve) => child.once('exit', resolve));
+for (const y of yardsticks) await y.stop();
 api.closeAllConnections();
 api.close();
 await tokens.close();
@@ -214,12 +230,24 @@ const added = (key: 'p50' | 'p99') => pick(through, key) - pick(direct, key);
 console.log(
   `latency at ${RATE}/s, ${SECONDS} s x 3 rounds each: direct p50 ${ms(pick(direct, 'p50'))} p99 ${ms(pick(direct, 'p99'))}; gateway p50 ${ms(pick(through, 'p50'))} p99 ${ms(pick(through, 'p99'))}; added p50 ${ms(added('p50'))} p99 ${ms(added('p99'))} (goal <= 1 ms each); errors ${[...direct, ...through].reduce((n, r) => n + r.errors, 0)}`,
 );
+for (const y of yardsticks) {
+  const results = peerLatency.get(y.name) ?? [];
+  console.log(
+    `  yardstick ${y.name}: p50 ${ms(pick(results, 'p50'))} p99 ${ms(pick(results, 'p99'))}; added p50 ${ms(pick(results, 'p50') - pick(direct, 'p50'))} p99 ${ms(pick(results, 'p99') - pick(direct, 'p99'))}`,
+  );
+}
 console.log(
   `time to first byte of a stream, median of ${RUNS}: direct ${ms(median(ttfbDirect))}, gateway ${ms(median(ttfbGateway))}, added ${ms(median(ttfbGateway) - median(ttfbDirect))} (goal <= 1 ms)`,
 );
 console.log(
   `100 MB answer, median of 3: direct ${median(speedDirect).toFixed(0)} MiB/s, gateway ${median(speedGateway).toFixed(0)} MiB/s = ${((median(speedGateway) / median(speedDirect)) * 100).toFixed(0)} % (goal >= 80 %)`,
 );
+for (const y of yardsticks) {
+  const speed = median(peerSpeed.get(y.name) ?? []);
+  console.log(
+    `  yardstick ${y.name}: ${speed.toFixed(0)} MiB/s = ${((speed / median(speedDirect)) * 100).toFixed(0)} % of direct; the gateway is ${((median(speedGateway) / speed) * 100).toFixed(0)} % of it`,
+  );
+}
 console.log(
   `${STREAMS} streams open through the gateway: server RSS ${before.toFixed(1)} MiB before, ${during.toFixed(1)} MiB during, ${(((during - before) * 1024) / STREAMS).toFixed(1)} KiB per stream`,
 );
