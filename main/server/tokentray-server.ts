@@ -2,6 +2,8 @@
  * `tokentray-server --config <file>`: TokenTray's engine as a long-running service (see
  * run-server.ts). Built to dist/server/tokentray-server.mjs, the package's second `bin`.
  */
+// First: a Node.js too old for the rest says so before anything else runs.
+import './node-version.ts';
 import { parseArgs } from 'node:util';
 import pkg from '../../package.json' with { type: 'json' };
 import { ConfigError } from './config.ts';
@@ -16,7 +18,8 @@ Keeps the tokens of the profiles in the configuration fresh and serves them on t
 --check validates the configuration and its secrets, then exits. --new-team-key prints
 a fresh team key (give it to every member out of band; desktops paste it in Settings → Team).
 
-Exit codes: 0 ok (and after SIGTERM), 2 the configuration cannot be used, 1 anything else.`;
+Exit codes: 0 ok (and after SIGTERM), 2 it cannot start as configured (the configuration,
+a secret it names, or a Node.js older than 22.12), 1 anything else.`;
 
 const { values } = parseArgs({
   options: {

@@ -33,6 +33,40 @@ describe('deploying tokentray-server', () => {
     // What the image copies is what `npm run build` makes.
     expect(existsSync(join(ROOT, 'dist/server/tokentray-server.mjs'))).toBe(true);
     expect(readFileSync(join(ROOT, '.dockerignore'), 'utf8')).toContain('node_modules');
+    // Docker (and orchestrators) can tell a live server from a stuck one.
+    expect(docker).toMatch(
+      /^HEALTHCHECK .*\\\n\s+CMD \["node", "-e", "fetch\('http:\/\/127\.0\.0\.1:8765\/healthz'\)/m,
+    );
+  });
+
+  it('keeps the secrets the run recipe uses out of the image, and mounts the files the example reads', () => {
+    const ignored = readFileSync(join(ROOT, '.dockerignore'), 'utf8').split('\n');
+    for (const pattern of ['*.env', 'secrets', '**/*.secret']) expect(ignored).toContain(pattern);
+    const docker = read('Dockerfile');
+    expect(docker).toContain('--env-file secrets.env');
+    // The example reads {file: secrets/baidu.secret} relative to /etc/tokentray/server.yaml.
+    expect(read('server.example.yaml')).toContain('{ file: secrets/baidu.secret }');
+    expect(docker).toContain('-v ./secrets:/etc/tokentray/secrets:ro');
+  });
+
+  it('refuses an old Node.js with a message, and exits 2 so systemd does not restart it for ever', () => {
+    const unit = read('tokentray-server.service');
+    expect(unit).toMatch(/^RestartPreventExitStatus=2$/m);
+    expect(unit).toContain('docs/server.md#deploying');
+    const old = spawnSync(
+      process.execPath,
+      [
+        '--import',
+        'data:text/javascript,Object.defineProperty(process.versions, "node", { value: "18.19.0" });',
+        join(ROOT, 'dist/server/tokentray-server.mjs'),
+        '--help',
+      ],
+      { encoding: 'utf8' },
+    );
+    expect(old.status).toBe(2);
+    expect(old.stderr).toContain('tokentray-server needs Node.js 22.12.0 or newer;');
+    expect(old.stderr).toContain('is 18.19.0');
+    expect(old.stdout).toBe('');
   });
 
   it('gives systemd a hardened unit that systemd-analyze accepts', () => {
