@@ -76,7 +76,9 @@ export async function startServer(options: ServerOptions) {
   /** The gateway's client keys; SIGHUP reads them again (a client taken out is revoked at once). */
   let gatewayClients = secrets.gatewayClients;
   for (const client of gatewayClients) redactor.remember(client.key);
-  const logger: Logger = createJsonLogger(redactor, options.writeLog);
+  // Lines about a profile name it; the service that knows the names is made below.
+  let profileName = (_id: string): string | undefined => undefined;
+  const logger: Logger = createJsonLogger(redactor, options.writeLog, (id) => profileName(id));
   const metrics = createServerMetrics();
   const state = await openStateFolder(config.state);
   const opened = openStoreSafely(
@@ -114,6 +116,7 @@ export async function startServer(options: ServerOptions) {
     ...(team ? { team } : {}),
   });
   metrics.attach(service);
+  profileName = (id) => service.getProfile(id)?.name;
   try {
     const synced = await syncProfiles({
       service,

@@ -124,6 +124,12 @@ describe('team mode on Redis', () => {
     expect(await alice.getToken(a.id)).toBe(fresh);
     expect(await bob.getToken(b.id)).toBe(fresh);
     expect(alice.getProfile(a.id)?.team?.generation).toBe(2);
+    // Connecting said "connected" and nothing false before it (one connection is ready first).
+    for (const { logs } of engines) {
+      expect(logs.filter((line) => line.includes('team store'))).toEqual([
+        expect.stringContaining('team store connected'),
+      ]);
+    }
   });
 
   it('tells a reader at once when a member refreshes; the reader never asks the provider', async () => {

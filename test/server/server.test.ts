@@ -140,6 +140,10 @@ describe('tokentray-server', () => {
     }
     expect(server.lines.every((line) => typeof JSON.parse(line).time === 'string')).toBe(true);
     expect(JSON.parse(server.lines.at(-1) ?? '{}').msg).toBe('tokentray-server stopped');
+    // Every line about a profile names it as the configuration does, beside its id.
+    const aboutProfiles = server.lines.map((line) => JSON.parse(line)).filter((entry) => 'profile' in entry);
+    expect(aboutProfiles.map((entry) => entry.msg)).toContain('profile added');
+    for (const entry of aboutProfiles) expect(entry.name).toBe('ERNIE prod');
   });
 
   it('keeps its tokens across a restart, and fetches again only when the keys change', async () => {

@@ -159,12 +159,13 @@ export function createRedisTeam(options: RedisTeamOptions): TeamPort {
     each.on('ready', () => {
       const next = connectionState();
       // The key is checked before the member says it is connected: a wrong key is never "Connected".
+      // One connection ready while the other is still on its way is no news (errors and ends say
+      // when one is lost): no "unreachable" on the way to "connected".
       if (next === 'connected')
         void checkKey().then(
           () => setState(connectionState()),
           () => undefined,
         );
-      else setState(next);
     });
     each.on('end', () => setState('unreachable'));
   }
