@@ -151,7 +151,11 @@ export function createApiRoutes(deps: ApiRouteDeps) {
     if (!TOKEN_FORMATS.includes(format) || !ENV_SHELLS.includes(shell)) return apiError('bad_request');
     const found = find(ref);
     if ('reply' in found) return found.reply;
-    if (!offered(found.view, format)) return apiError('format_unsupported');
+    if (!offered(found.view, format))
+      return apiError('format_unsupported', {
+        formats: TOKEN_FORMATS.filter((each) => offered(found.view, each)),
+        message_params: { name: found.view.name },
+      });
     const value = await deps.handOut(found.view.id, client);
     const view = service.getProfile(found.view.id);
     if (value === undefined || !view || !isProviderId(view.provider)) {

@@ -19,6 +19,8 @@ export interface ApiTarget {
   secretFile: string;
   /** A secret given directly (TOKENTRAY_SECRET), which wins over the file. */
   secret?: string | undefined;
+  /** The secret file was named (--secret-file, TOKENTRAY_SECRET_FILE): one that cannot be read is its own error. */
+  secretFileGiven?: boolean;
 }
 
 /** A token may need a refresh first, and a provider may be slow: give it well beyond the engine's timeout. */
@@ -29,13 +31,20 @@ export type ApiResult =
   | { kind: 'error'; status: number; error: ApiErrorBody }
   /** Nothing answers: the app is not running (or runs with another data folder). */
   | { kind: 'not_running' }
+  /** A server's URL did not answer: the error's code says why (refused, a timeout, TLS…). */
+  | { kind: 'unreachable'; code: string }
   /** No secret file: the app never started with this data folder. */
-  | { kind: 'not_set_up' };
+  | { kind: 'not_set_up' }
+  /** The secret file given (--secret-file, TOKENTRAY_SECRET_FILE) cannot be read. */
+  | { kind: 'secret_unreadable'; code: string };
 
-async function readSecret(target: ApiTarget): Promise<string | undefined> {
+async function readSecret(target: ApiTarget): Promise<string | { code: string } | undefined> {
   if (target.secret) return target.secret;
-  const text = await readFile(target.secretFile, 'utf8').catch(() => undefined);
-  return text?.trim() || undefined;
+  const text = await readFile(target.secretFile, 'utf8').catch((error: NodeJS.ErrnoException) =>
+    target.secretFileGiven ? { code: error.code ?? 'EIO' } : undefined,
+  );
+  if (typeof text === 'object') return text;
+  return text?.trim() || (target.secretFileGiven ? { code: 'EMPTY' } : undefined);
 }
 
 function once(
@@ -45,7 +54,7 @@ function once(
   path: string,
   agent: string,
   body: string | undefined,
-): Promise<{ status: number; body: string } | 'not_running'> {
+): Promise<{ status: number; body: string } | 'not_running' | { unreachable: string }> {
   return new Promise((resolve, reject) => {
     const { url } = target;
     const send = url?.protocol === 'https:' ? (load('node:https') as typeof import('node:https')).request : request;
@@ -73,8 +82,10 @@ function once(
         res.on('error', reject);
       },
     );
-    req.on('timeout', () => req.destroy(new Error('timeout')));
+    req.on('timeout', () => req.destroy(Object.assign(new Error('timeout'), { code: 'ETIMEDOUT' })));
     req.on('error', (error: NodeJS.ErrnoException) => {
+      // A server's URL: say why it did not answer (refused, a timeout, a name, TLS).
+      if (url && error.code) return resolve({ unreachable: error.code });
       // No socket file, nobody listening, or a socket left by an app that was killed.
       if (
         ['ENOENT', 'ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ENOTSOCK', 'EHOSTUNREACH', 'ENOTFOUND'].includes(
@@ -112,12 +123,14 @@ export async function callApi(
   const agent = `${CLI_USER_AGENT}/${options.version} ${options.command}`;
   let secret = await readSecret(target);
   if (secret === undefined) return { kind: 'not_set_up' };
+  if (typeof secret === 'object') return { kind: 'secret_unreadable', code: secret.code };
   for (let attempt = 0; ; attempt++) {
     const answer = await once(target, secret, method, path, agent, body);
     if (answer === 'not_running') return { kind: 'not_running' };
+    if ('unreachable' in answer) return { kind: 'unreachable', code: answer.unreachable };
     if (answer.status === 401 && attempt === 0) {
       const fresh = await readSecret(target);
-      if (fresh !== undefined && fresh !== secret) {
+      if (typeof fresh === 'string' && fresh !== secret) {
         secret = fresh;
         continue;
       }

@@ -119,6 +119,7 @@ async function dispatch(io: CliIo, tr: Translator): Promise<number> {
       url: new URL(url),
       secretFile: values['secret-file'] || io.env.TOKENTRAY_SECRET_FILE || location.secretFile,
       secret: io.env.TOKENTRAY_SECRET,
+      secretFileGiven: Boolean(values['secret-file'] || io.env.TOKENTRAY_SECRET_FILE),
     };
   }
 
@@ -235,8 +236,20 @@ function expectOk(result: ApiResult, tr: Translator, target: ApiTarget, ref: str
       return result.body;
     case 'not_running':
       throw new Exit(EXIT.appNotRunning, tr.t('cli.not_running', { endpoint: target.endpoint }));
+    case 'unreachable':
+      throw new Exit(
+        EXIT.appNotRunning,
+        tr.t('cli.server_unreachable', { url: target.endpoint, why: unreachableWords(result.code, tr) }),
+      );
     case 'not_set_up':
-      throw new Exit(EXIT.appNotRunning, tr.t('cli.not_set_up', { dir: target.secretFile }));
+      throw new Exit(
+        EXIT.appNotRunning,
+        target.url
+          ? tr.t('cli.server_no_secret', { url: target.endpoint })
+          : tr.t('cli.not_set_up', { dir: target.secretFile }),
+      );
+    case 'secret_unreadable':
+      throw new Exit(EXIT.usage, tr.t('cli.secret_file_unreadable', { file: target.secretFile, code: result.code }));
   }
   const { error } = result;
   switch (error.error) {
@@ -250,6 +263,16 @@ function expectOk(result: ApiResult, tr: Translator, target: ApiTarget, ref: str
       throw new Exit(EXIT.noSuchProfile, tr.t('cli.ambiguous', { ref, candidates }));
     }
     case 'format_unsupported':
+      if (error.formats)
+        throw new Exit(
+          EXIT.usage,
+          tr.t('cli.format_refused', {
+            name: error.message_params?.name ?? ref,
+            formats: error.formats.join(', '),
+            help: 'tokentray token --help',
+          }),
+        );
+      throw new Exit(EXIT.usage, errorWords(error, tr).message);
     case 'bad_request':
       throw new Exit(EXIT.usage, errorWords(error, tr).message);
   }
@@ -259,6 +282,17 @@ function expectOk(result: ApiResult, tr: Translator, target: ApiTarget, ref: str
     throw new Exit(NEEDS_KEYS_CODES.includes(error.error) ? EXIT.needsKeys : EXIT.refreshFailed, text.trim());
   }
   throw new Exit(EXIT.failure, tr.t('cli.failed', { message: errorWords(error, tr).message }));
+}
+
+/** Why a server's URL did not answer, from the error's code. */
+function unreachableWords(code: string, tr: Translator): string {
+  if (code === 'ECONNREFUSED') return tr.t('cli.why_refused');
+  if (code === 'ETIMEDOUT') return tr.t('cli.why_timeout');
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return tr.t('cli.why_dns');
+  if (/CERT|SELF_SIGNED|TLS|SSL|ERR_SSL/i.test(code)) return tr.t('cli.why_tls', { code });
+  if (code === 'ECONNRESET' || code === 'EPIPE' || code === 'HPE_INVALID_CONSTANT')
+    return tr.t('cli.why_reset', { code });
+  return tr.t('cli.why_other', { code });
 }
 
 function listTable(profiles: readonly ProfileSummary[], tr: Translator): string {

@@ -155,6 +155,8 @@ export interface ApiErrorBody {
   message_params?: Record<string, string>;
   /** For `ambiguous_profile`: the names that matched. */
   candidates?: string[];
+  /** For `format_unsupported`: the formats this profile's token does come in. */
+  formats?: TokenFormat[];
   /** For failures the provider reported: its own code. */
   provider_code?: string;
 }

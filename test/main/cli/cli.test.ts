@@ -126,8 +126,11 @@ describe('tokentray', () => {
     expect(ambiguous.stderr).toContain('"ernie" matches several profiles:\n  ERNIE dev (');
     expect((await cli(['token'])).code).toBe(EXIT.usage);
     expect((await cli(['token', 'ernie dev', '--format', 'yaml'])).code).toBe(EXIT.usage);
-    expect((await cli(['token', 'ernie dev', '--format', 'header'])).stderr).toBe(
-      "This provider's APIs do not accept the token in that form.\n",
+    // Baidu reads its token from the URL: the formats that work for it are named.
+    const header = await cli(['token', 'ernie dev', '--format', 'header']);
+    expect(header.code).toBe(EXIT.usage);
+    expect(header.stderr).toBe(
+      "ERNIE dev's token does not come in that format: its provider's APIs read it elsewhere. Formats that work for it: raw, query, curl, powershell, json, env. (tokentray token --help)\n",
     );
     expect((await cli(['frobnicate'])).code).toBe(EXIT.usage);
     expect((await cli(['list', '--format', 'raw'])).stderr).toBe(
@@ -161,6 +164,35 @@ describe('tokentray', () => {
     const never = await cli(['--data-dir', '/nonexistent/tokentray', 'list']);
     expect(never.code).toBe(EXIT.appNotRunning);
     expect(never.stderr).toContain('No API secret at /nonexistent/tokentray/api/secret. Start the TokenTray app once');
+  });
+
+  it('says which server URL did not answer and why, and names a secret file it cannot read', async () => {
+    const { createServer } = await import('node:net');
+    const { freePort } = await import('../../support/free-port.ts');
+    const refusedUrl = `http://127.0.0.1:${await freePort()}`;
+    const refused = await cli(['--url', refusedUrl, 'list'], { TOKENTRAY_SECRET: 'x' });
+    expect(refused.code).toBe(EXIT.appNotRunning);
+    expect(refused.stderr).toBe(
+      `Nothing answered at ${refusedUrl}: the connection was refused (nothing listens on that host and port). Check the URL, and that tokentray-server runs there: its log says "tokentray-server ready" with its URL.\n`,
+    );
+    expect(refused.stderr).not.toContain('Start the TokenTray app');
+    // A plain-TCP listener that hangs up at once: an https:// URL on a plain server looks like this.
+    const rude = createServer((socket) => socket.destroy());
+    await new Promise<void>((resolve) => rude.listen(0, '127.0.0.1', resolve));
+    const rudeUrl = `https://127.0.0.1:${(rude.address() as { port: number }).port}`;
+    const reset = await cli(['--url', rudeUrl, 'list'], { TOKENTRAY_SECRET: 'x', LANG: 'zh_CN.UTF-8' });
+    rude.close();
+    expect(reset.code).toBe(EXIT.appNotRunning);
+    expect(reset.stderr).toMatch(new RegExp(`^${rudeUrl.replace(/\./g, '\\.')} 没有响应：连接被关闭（E[A-Z]+）。`));
+
+    const missing = await cli(['--url', refusedUrl, '--secret-file', '/nonexistent/server-secret', 'list']);
+    expect(missing.code).toBe(EXIT.usage);
+    expect(missing.stderr).toBe(
+      'The secret file /nonexistent/server-secret cannot be read (ENOENT). Check the path given with --secret-file or TOKENTRAY_SECRET_FILE; a server keeps its secret in <state folder>/api/secret.\n',
+    );
+    const none = await cli(['--data-dir', '/nonexistent/tokentray', '--url', refusedUrl, 'list']);
+    expect(none.code).toBe(EXIT.appNotRunning);
+    expect(none.stderr).toContain(`No secret for ${refusedUrl}. Give --secret-file <file>`);
   });
 
   it('follows a secret regenerated in Settings without being told', async () => {
