@@ -14,6 +14,7 @@ import {
   tokenEnvironment,
 } from '../contract/local-api.ts';
 import { type ApiResult, type ApiTarget, callApi } from './api-client.ts';
+import { COMMAND_OPTIONS, OPTIONS, type OptionName } from './commands.ts';
 import { COMPLETION_SHELLS, completionScript } from './completion.ts';
 import { errorWords, stateWords, table, until } from './output.ts';
 
@@ -30,31 +31,6 @@ export interface CliIo {
   /** Runs a program with this environment, its output on ours; resolves with its exit code. */
   run(command: string, args: readonly string[], env: NodeJS.ProcessEnv): Promise<number>;
 }
-
-const OPTIONS = {
-  'data-dir': { type: 'string' },
-  url: { type: 'string' },
-  'secret-file': { type: 'string' },
-  format: { type: 'string' },
-  shell: { type: 'string' },
-  json: { type: 'boolean' },
-  names: { type: 'boolean' },
-  rejected: { type: 'boolean' },
-  help: { type: 'boolean', short: 'h' },
-  version: { type: 'boolean', short: 'v' },
-} as const;
-type OptionName = keyof typeof OPTIONS;
-
-/** The options each command takes beyond --data-dir, --help and --version. */
-const COMMAND_OPTIONS: Record<string, readonly OptionName[]> = {
-  list: ['json', 'names'],
-  status: ['json'],
-  token: ['format', 'shell'],
-  exec: [],
-  refresh: ['rejected'],
-  gateway: ['json'],
-  completion: [],
-};
 
 /** `zh_CN.UTF-8`, `zh_TW`... give Chinese; LC_ALL wins over LC_MESSAGES over LANG, as in gettext. */
 export function cliLocale(env: NodeJS.ProcessEnv) {

@@ -219,12 +219,9 @@ describe('tokentray', () => {
     const bash = await cli(['completion', 'bash']);
     expect(spawnSync('bash', ['-n'], { input: bash.stdout }).status).toBe(0);
     for (const shell of ['zsh', 'fish', 'powershell']) {
-      expect((await cli(['completion', shell])).stdout).toContain('tokentray list --names');
+      expect((await cli(['completion', shell])).stdout).toMatch(/tokentray .*list --names/);
     }
     expect((await cli(['completion', 'tcsh'])).code).toBe(EXIT.usage);
-    // bash completes the profile names tokentray lists.
-    await addErnie();
-    const stub = `tokentray() { printf 'ERNIE dev\\nOther\\n'; }\n${bash.stdout}\nCOMP_WORDS=(tokentray token ER); COMP_CWORD=2; _tokentray; printf '%s|' "\${COMPREPLY[@]}"`;
-    expect(spawnSync('bash', ['-c', stub], { encoding: 'utf8' }).stdout).toBe('ERNIE dev|');
+    // What each shell offers for a line: test/main/cli/completion.test.ts.
   });
 });
