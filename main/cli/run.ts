@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { createTranslator, type MessageKey, resolveLocale, type Translator } from '../contract/i18n.ts';
+import { createTranslator, environmentLocale, type MessageKey, type Translator } from '../contract/i18n.ts';
 import {
   apiLocation,
   apiPaths,
@@ -32,11 +32,8 @@ export interface CliIo {
   run(command: string, args: readonly string[], env: NodeJS.ProcessEnv): Promise<number>;
 }
 
-/** `zh_CN.UTF-8`, `zh_TW`... give Chinese; LC_ALL wins over LC_MESSAGES over LANG, as in gettext. */
-export function cliLocale(env: NodeJS.ProcessEnv) {
-  const tag = env.LC_ALL || env.LC_MESSAGES || env.LANG || '';
-  return resolveLocale('system', [tag.replace('_', '-')]);
-}
+/** The CLI speaks the language of its environment. */
+export const cliLocale = environmentLocale;
 
 /** Ends the command with an exit code and, on stderr, why. */
 class Exit extends Error {

@@ -3,6 +3,11 @@ import { hostname } from 'node:os';
 import { isAbsolute, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import * as z from 'zod/mini';
+import { createTranslator, type MessageKey, type Translator } from '../contract/i18n.ts';
+import { isProviderId, ProfileInputError } from '../core/index.ts';
+import { loadCronParser } from '../core/cron-schedule.ts';
+import { cleanKey, cleanSettings } from '../core/profile-input.ts';
+import { describeIssue, type Issue, pathText, providerProblems } from './config-problems.ts';
 
 /**
  * The server's configuration file (JSON or YAML), validated with zod: every mistake is reported
@@ -84,46 +89,73 @@ export class ConfigError extends Error {
   }
 }
 
-function pathText(path: readonly PropertyKey[]): string {
-  return path.reduce<string>(
-    (text, part) => (typeof part === 'number' ? `${text}[${part}]` : text ? `${text}.${String(part)}` : String(part)),
-    '',
-  );
+const english = createTranslator('en');
+
+/** The field names an object at `path` of the configuration may have (for "did you mean"). */
+function knownFields(path: readonly PropertyKey[]): string[] {
+  type Def = { type: string; shape?: Record<string, unknown>; element?: unknown; innerType?: unknown };
+  const defOf = (schema: unknown) => (schema as { _zod: { def: Def } })._zod.def;
+  let def = defOf(serverConfigSchema);
+  const unwrap = () => {
+    while ((def.type === 'optional' || def.type === 'default') && def.innerType) def = defOf(def.innerType);
+  };
+  for (const part of path) {
+    unwrap();
+    if (typeof part === 'number' && def.element) def = defOf(def.element);
+    else if (typeof part === 'string' && def.shape?.[part]) def = defOf(def.shape[part]);
+    else return [];
+  }
+  unwrap();
+  if (def.type === 'array' && def.element) def = defOf(def.element);
+  unwrap();
+  return Object.keys(def.shape ?? {});
 }
 
 /** Reads and checks the file; relative paths in it are relative to the file. */
-export async function loadServerConfig(file: string): Promise<ServerConfig> {
+export async function loadServerConfig(file: string, tr: Translator = english): Promise<ServerConfig> {
   let raw: string;
   try {
     raw = await readFile(file, 'utf8');
   } catch (error) {
-    throw new ConfigError(file, [`cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`]);
+    throw new ConfigError(file, [
+      tr.t('server.config_unreadable', { code: (error as NodeJS.ErrnoException).code ?? 'error' }),
+    ]);
   }
   let data: unknown;
   try {
     data = /\.ya?ml$/i.test(file) ? parseYaml(raw) : JSON.parse(raw);
   } catch (error) {
     throw new ConfigError(file, [
-      `is not valid ${/\.ya?ml$/i.test(file) ? 'YAML' : 'JSON'}: ${(error as Error).message.split('\n')[0]}`,
+      tr.t('server.config_syntax', {
+        format: /\.ya?ml$/i.test(file) ? 'YAML' : 'JSON',
+        detail: (error as Error).message.split('\n')[0] ?? '',
+      }),
     ]);
   }
-  const parsed = serverConfigSchema.safeParse(data);
+  const parsed = serverConfigSchema.safeParse(data, { reportInput: true });
   if (!parsed.success) {
     throw new ConfigError(
       file,
-      parsed.error.issues.map((issue) => `${pathText(issue.path) || '(top level)'}: ${issue.message}`),
+      parsed.error.issues.flatMap((issue) => describeIssue(issue as Issue, knownFields, tr).split('\n')),
     );
   }
   const config = parsed.data;
+  // Cron expressions are checked as a start checks them, with the parser loaded on demand.
+  if (config.profiles.some((profile) => profile.cron)) await loadCronParser();
   const names = new Set<string>();
   const problems: string[] = [];
   config.profiles.forEach((profile, i) => {
-    if (names.has(profile.name)) problems.push(`profiles[${i}].name: "${profile.name}" is used twice`);
+    if (names.has(profile.name))
+      problems.push(`profiles[${i}].name: ${tr.t('server.name_twice', { name: profile.name })}`);
     names.add(profile.name);
+    problems.push(...profileProblems(profile, `profiles[${i}]`, tr));
   });
   config.gateway?.clients.forEach((client, i) => {
     for (const name of client.profiles ?? []) {
-      if (!names.has(name)) problems.push(`gateway.clients[${i}].profiles: no profile is named "${name}"`);
+      if (!names.has(name))
+        problems.push(
+          `gateway.clients[${i}].profiles: ${tr.t('server.no_such_profile', { name, names: [...names].join(', ') })}`,
+        );
     }
   });
   if (problems.length > 0) throw new ConfigError(file, problems);
@@ -136,31 +168,75 @@ export async function loadServerConfig(file: string): Promise<ServerConfig> {
   return config;
 }
 
+/**
+ * What a start would refuse about a profile, found before it: the provider and its options (with
+ * the allowed values), then everything else the engine checks (token URL, cron, proxy…).
+ */
+function profileProblems(profile: ServerProfile, where: string, tr: Translator): string[] {
+  const catalogue = providerProblems(where, profile.provider, profile.options, tr);
+  if (catalogue.length > 0) return catalogue;
+  try {
+    cleanSettings(
+      {
+        name: profile.name,
+        provider: profile.provider as never,
+        ...(profile.tokenUrl ? { tokenUrl: profile.tokenUrl } : {}),
+        ...(profile.options ? { options: profile.options } : {}),
+        ...(profile.cron ? { cron: profile.cron } : {}),
+        ...(profile.proxy ? { proxy: profile.proxy } : {}),
+      },
+      Date.now(),
+    );
+    return [];
+  } catch (error) {
+    if (!(error instanceof ProfileInputError)) throw error;
+    return [`${where}.${error.field}: ${tr.t(error.messageKey as MessageKey)}`];
+  }
+}
+
 /** Reads the secrets a configuration names; every one that is missing is reported at once. */
-export async function resolveSecrets(config: ServerConfig, env: NodeJS.ProcessEnv, file: string) {
+export async function resolveSecrets(
+  config: ServerConfig,
+  env: NodeJS.ProcessEnv,
+  file: string,
+  tr: Translator = english,
+) {
   const problems: string[] = [];
   async function read(source: { env: string } | { file: string }, where: string): Promise<string> {
     if ('env' in source) {
       const value = env[source.env]?.trim();
-      if (!value) problems.push(`${where}: environment variable ${source.env} is not set`);
+      if (!value) problems.push(`${where}: ${tr.t('server.env_unset', { name: source.env })}`);
       return value ?? '';
     }
     try {
       const value = (await readFile(resolve(file, '..', source.file), 'utf8')).trim();
-      if (!value) problems.push(`${where}: file ${source.file} is empty`);
+      if (!value) problems.push(`${where}: ${tr.t('server.file_empty', { file: source.file })}`);
       return value;
     } catch (error) {
       problems.push(
-        `${where}: file ${source.file} cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`,
+        `${where}: ${tr.t('server.file_unreadable', { file: source.file, code: (error as NodeJS.ErrnoException).code ?? 'error' })}`,
       );
       return '';
+    }
+  }
+  /** A key read from its source, checked as the engine would (never repeated in the message). */
+  async function readKey(profile: ServerProfile, field: 'apiKey' | 'secretKey', i: number): Promise<string> {
+    const where = `profiles[${i}].${field}`;
+    const value = await read(profile[field], where);
+    if (value === '' || !isProviderId(profile.provider)) return value;
+    try {
+      return cleanKey(field, value, profile.provider);
+    } catch (error) {
+      if (!(error instanceof ProfileInputError)) throw error;
+      problems.push(`${where}: ${tr.t(error.messageKey as MessageKey)}`);
+      return value;
     }
   }
   const profiles = await Promise.all(
     config.profiles.map(async (profile, i) => ({
       ...profile,
-      apiKey: await read(profile.apiKey, `profiles[${i}].apiKey`),
-      secretKey: await read(profile.secretKey, `profiles[${i}].secretKey`),
+      apiKey: await readKey(profile, 'apiKey', i),
+      secretKey: await readKey(profile, 'secretKey', i),
     })),
   );
   const team = config.team

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import Conf from 'conf';
 import { createApiServer } from '../api/api-server.ts';
+import type { Translator } from '../contract/i18n.ts';
 import { apiLocation } from '../contract/local-api.ts';
 import {
   createRedisTeam,
@@ -41,6 +42,8 @@ export interface ServerOptions {
   version: string;
   /** Where JSON log lines go; stdout by default. */
   writeLog?: (line: string) => void;
+  /** The language configuration problems are told in (English by default). */
+  tr?: Translator;
 }
 
 /**
@@ -61,8 +64,8 @@ async function readExtraAuthorities(config: ServerConfig, file: string): Promise
 }
 
 export async function startServer(options: ServerOptions) {
-  const config = await loadServerConfig(options.configFile);
-  const secrets = await resolveSecrets(config, options.env, options.configFile);
+  const config = await loadServerConfig(options.configFile, options.tr);
+  const secrets = await resolveSecrets(config, options.env, options.configFile, options.tr);
   const authorities = await readExtraAuthorities(config, options.configFile);
   const redactor = createRedactor();
   for (const profile of secrets.profiles) {

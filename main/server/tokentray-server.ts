@@ -6,6 +6,7 @@
 import './node-version.ts';
 import { parseArgs } from 'node:util';
 import pkg from '../../package.json' with { type: 'json' };
+import { createTranslator, environmentLocale } from '../contract/i18n.ts';
 import { ConfigError } from './config.ts';
 import { startServer } from './run-server.ts';
 
@@ -45,14 +46,16 @@ if (!values.config) {
   process.exit(2);
 }
 
+// Configuration problems in the language of the environment (LANG=zh_CN.UTF-8), as the CLI does.
+const tr = createTranslator(environmentLocale(process.env));
 try {
   if (values.check) {
     const { loadServerConfig, resolveSecrets } = await import('./config.ts');
-    await resolveSecrets(await loadServerConfig(values.config), process.env, values.config);
+    await resolveSecrets(await loadServerConfig(values.config, tr), process.env, values.config, tr);
     process.stdout.write(`${values.config}: OK\n`);
     process.exit(0);
   }
-  const server = await startServer({ configFile: values.config, env: process.env, version: pkg.version });
+  const server = await startServer({ configFile: values.config, env: process.env, version: pkg.version, tr });
   const stop = () => {
     void server.stop().then(
       () => process.exit(0),
@@ -65,7 +68,7 @@ try {
   process.on('SIGHUP', () => void server.reloadClients());
 } catch (error) {
   if (error instanceof ConfigError) {
-    process.stderr.write(`tokentray-server: the configuration cannot be used: ${error.message}\n`);
+    process.stderr.write(`tokentray-server: ${tr.t('server.cannot_be_used')} ${error.message}\n`);
     process.exit(2);
   }
   process.stderr.write(`tokentray-server: ${error instanceof Error ? error.message : String(error)}\n`);
