@@ -4,10 +4,10 @@ import { isAbsolute, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import * as z from 'zod/mini';
 import { createTranslator, type MessageKey, type Translator } from '../contract/i18n.ts';
-import { isProviderId, ProfileInputError } from '../core/index.ts';
 import { loadCronParser } from '../core/cron-schedule.ts';
+import { isProviderId, ProfileInputError } from '../core/index.ts';
 import { cleanKey, cleanSettings } from '../core/profile-input.ts';
-import { describeIssue, type Issue, pathText, providerProblems } from './config-problems.ts';
+import { describeIssue, type Issue, providerProblems } from './config-problems.ts';
 
 /**
  * The server's configuration file (JSON or YAML), validated with zod: every mistake is reported
