@@ -23,6 +23,7 @@ export { createTokenService } from './token-service.ts';
 export type {
   EngineObserver,
   GatewayUpstream,
+  KeysUnavailable,
   RefreshEvent,
   TeamStatus,
   TokenService,

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { sendsKeysElsewhere } from '../contract/catalogue.ts';
 import { loadCronParser } from './cron-schedule.ts';
-import { ProfileInputError, UnknownProfileError } from './errors.ts';
+import { failure, ProfileInputError, UnknownProfileError } from './errors.ts';
 import { apiKeyHint, assertPlainData, cleanKey, cleanProxy, cleanSettings } from './profile-input.ts';
 import type { StoredProfile } from './profile-store.ts';
 import { effectiveOptions } from './providers/facts.ts';
@@ -70,10 +70,25 @@ export function createProfileRegistry(deps: RegistryDeps) {
     return proxy !== undefined && proxy === record.proxy ? record.secrets.proxyPassword : undefined;
   }
 
-  async function add(input: ProfileInput): Promise<StoredProfile> {
+  /** A profile without keys to hand waits for them, saying where they should come from. */
+  function awaitKeys(record: StoredProfile, source: string): void {
+    Object.assign(record, {
+      token: undefined,
+      retryAt: undefined,
+      team: undefined,
+      needsCredentials: true,
+      apiKeyHint: '…',
+      lastError: {
+        ...failure('credentials_unreadable', { messageKey: 'credentials_missing', messageParams: { source } }),
+        at: deps.now(),
+      },
+    });
+  }
+
+  async function add(input: ProfileInput, keysUnavailable?: string): Promise<StoredProfile> {
     const settings = await settingsOf(input);
-    const apiKey = cleanKey('apiKey', input.apiKey, settings.provider);
-    const secretKey = cleanKey('secretKey', input.secretKey, settings.provider);
+    const apiKey = keysUnavailable ? '' : cleanKey('apiKey', input.apiKey, settings.provider);
+    const secretKey = keysUnavailable ? '' : cleanKey('secretKey', input.secretKey, settings.provider);
     const record: StoredProfile = {
       id: randomUUID(),
       ...settings,
@@ -83,12 +98,14 @@ export function createProfileRegistry(deps: RegistryDeps) {
       needsCredentials: false,
       consecutiveFailures: 0,
     };
+    if (keysUnavailable) awaitKeys(record, keysUnavailable);
     records.set(record.id, record);
     await commitEdit(() => {
       if (records.get(record.id) === record) records.delete(record.id);
     });
     log.info('profile added', { profile: record.id, provider: record.provider });
-    deps.startRefresh(record.id);
+    if (keysUnavailable) log.warn('profile waits for its keys', { profile: record.id, source: keysUnavailable });
+    else deps.startRefresh(record.id);
     return record;
   }
 

@@ -154,6 +154,8 @@ export function createRefreshRunner(deps: RefreshRunnerDeps) {
     const generation = generations.get(id) ?? 0;
     const stale = () => deps.signal.aborted || records.get(id) !== record || (generations.get(id) ?? 0) !== generation;
 
+    // Saved without keys (a server's unset variable): nothing to send until an edit brings them.
+    if (record.needsCredentials && record.lastError?.messageKey === 'credentials_missing') return;
     const opened = await secrets.readCredentials(record.secrets);
     if (stale()) return;
     if (opened?.resealed) record.secrets = opened.resealed;

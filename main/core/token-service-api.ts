@@ -89,9 +89,20 @@ export interface GatewayUpstream {
   isAppId(candidate: string): Promise<boolean>;
 }
 
+/**
+ * How a profile is saved when its keys cannot be had now (a server whose configuration names an
+ * environment variable that is not set): `keysUnavailable` says where they should come from
+ * (`$BAIDU_API_KEY`), the keys in the input are ignored, and the profile waits as needing keys
+ * (error `credentials_missing`, with that source in its remedy) and fetches nothing, a forced
+ * refresh included, until an edit brings keys.
+ */
+export interface KeysUnavailable {
+  keysUnavailable?: string;
+}
+
 export interface TokenService {
   /** Saves a profile (keys encrypted) and starts fetching its first token. */
-  addProfile(input: ProfileInput): Promise<ProfileView>;
+  addProfile(input: ProfileInput, how?: KeysUnavailable): Promise<ProfileView>;
   /**
    * Changes a profile; new keys, provider, URL or options discard the old token and refetch. A
    * change of provider or of the token URL's origin needs both keys in the patch.

@@ -240,9 +240,9 @@ export function createTokenService(options: TokenServiceOptions): TokenService {
   }
 
   return {
-    async addProfile(input) {
+    async addProfile(input, how) {
       assertOpen();
-      return viewOf(await registry.add(input));
+      return viewOf(await registry.add(input, how?.keysUnavailable));
     },
 
     async updateProfile(id, patch) {

@@ -200,9 +200,33 @@ export async function resolveSecrets(
   env: NodeJS.ProcessEnv,
   file: string,
   tr: Translator = english,
+  /**
+   * A start (not --check): a profile whose key source is unset or unreadable is not a reason to
+   * refuse the rest; it starts as needing keys, naming the source (`keysUnavailable`).
+   */
+  lenient = false,
 ) {
   const problems: string[] = [];
-  async function read(source: { env: string } | { file: string }, where: string): Promise<string> {
+  /** Per profile, the key sources that gave nothing (lenient only). */
+  const unavailable = new Map<number, string[]>();
+  async function read(
+    source: { env: string } | { file: string },
+    where: string,
+    profileIndex?: number,
+  ): Promise<string> {
+    if (lenient && profileIndex !== undefined) {
+      const value =
+        'env' in source
+          ? env[source.env]?.trim()
+          : await readFile(resolve(file, '..', source.file), 'utf8').then(
+              (text) => text.trim(),
+              () => undefined,
+            );
+      if (value) return value;
+      const named = 'env' in source ? `$${source.env}` : source.file;
+      unavailable.set(profileIndex, [...(unavailable.get(profileIndex) ?? []), named]);
+      return '';
+    }
     if ('env' in source) {
       const value = env[source.env]?.trim();
       if (!value) problems.push(`${where}: ${tr.t('server.env_unset', { name: source.env })}`);
@@ -222,7 +246,7 @@ export async function resolveSecrets(
   /** A key read from its source, checked as the engine would (never repeated in the message). */
   async function readKey(profile: ServerProfile, field: 'apiKey' | 'secretKey', i: number): Promise<string> {
     const where = `profiles[${i}].${field}`;
-    const value = await read(profile[field], where);
+    const value = await read(profile[field], where, i);
     if (value === '' || !isProviderId(profile.provider)) return value;
     try {
       return cleanKey(field, value, profile.provider);
@@ -233,11 +257,12 @@ export async function resolveSecrets(
     }
   }
   const profiles = await Promise.all(
-    config.profiles.map(async (profile, i) => ({
-      ...profile,
-      apiKey: await readKey(profile, 'apiKey', i),
-      secretKey: await readKey(profile, 'secretKey', i),
-    })),
+    config.profiles.map(async (profile, i) => {
+      const apiKey = await readKey(profile, 'apiKey', i);
+      const secretKey = await readKey(profile, 'secretKey', i);
+      const missing = unavailable.get(i);
+      return { ...profile, apiKey, secretKey, ...(missing ? { keysUnavailable: missing.join(', ') } : {}) };
+    }),
   );
   const team = config.team
     ? {

@@ -6,7 +6,12 @@ import { fingerprint } from './state-files.ts';
 const FINGERPRINTS = 'server.fingerprints';
 const en = createTranslator('en');
 
-export type ResolvedProfile = Omit<ServerProfile, 'apiKey' | 'secretKey'> & { apiKey: string; secretKey: string };
+export type ResolvedProfile = Omit<ServerProfile, 'apiKey' | 'secretKey'> & {
+  apiKey: string;
+  secretKey: string;
+  /** The key sources that gave nothing (an unset variable): the profile starts as needing keys. */
+  keysUnavailable?: string;
+};
 
 /**
  * Makes the engine's profiles what the configuration says: new ones added, changed ones updated
@@ -43,10 +48,19 @@ export async function syncProfiles(options: {
       ...(profile.cron ? { cron: profile.cron } : {}),
       ...(profile.proxy ? { proxy: profile.proxy } : {}),
     };
-    const print = fingerprint(options.key, input);
+    const waiting = profile.keysUnavailable;
+    const print = fingerprint(options.key, waiting ? { ...input, keysUnavailable: waiting } : input);
     const existing = byName.get(profile.name);
     try {
-      if (!existing) {
+      if (waiting) {
+        // No keys to hand: (re)made as waiting for them, unless it already waits for the same.
+        if (existing && saved[profile.name] === print) counts.kept++;
+        else {
+          if (existing) await service.removeProfile(existing.id);
+          await service.addProfile(input, { keysUnavailable: waiting });
+          counts[existing ? 'updated' : 'added']++;
+        }
+      } else if (!existing) {
         await service.addProfile(input);
         counts.added++;
       } else if (saved[profile.name] !== print) {

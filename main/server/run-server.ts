@@ -65,7 +65,7 @@ async function readExtraAuthorities(config: ServerConfig, file: string): Promise
 
 export async function startServer(options: ServerOptions) {
   const config = await loadServerConfig(options.configFile, options.tr);
-  const secrets = await resolveSecrets(config, options.env, options.configFile, options.tr);
+  const secrets = await resolveSecrets(config, options.env, options.configFile, options.tr, true);
   const authorities = await readExtraAuthorities(config, options.configFile);
   const redactor = createRedactor();
   for (const profile of secrets.profiles) {

@@ -11,6 +11,7 @@ import { ConfigError } from './config.ts';
 import { startServer } from './run-server.ts';
 
 const HELP = `Usage: tokentray-server --config <file.yaml|file.json> [--check]
+       tokentray-server                 (a quick start: ./.tokentray-server/server.yaml, made if missing)
        tokentray-server --new-team-key
 
 Keeps the tokens of the profiles in the configuration fresh and serves them on the /v1 API
@@ -41,27 +42,35 @@ if (values['new-team-key']) {
   process.stdout.write(`${newTeamKey()}\n`);
   process.exit(0);
 }
-if (!values.config) {
-  process.stderr.write(`${HELP}\n`);
-  process.exit(2);
-}
+// Without --config: the quick-start configuration in this folder (made on first use).
+const quickStart = values.config ? undefined : await (await import('./quick-start.ts')).quickStartConfig(process.cwd());
+const configFile = values.config ?? quickStart?.file ?? '';
 
 // Configuration problems in the language of the environment (LANG=zh_CN.UTF-8), as the CLI does.
 const tr = createTranslator(environmentLocale(process.env));
 try {
   if (values.check) {
     const { loadServerConfig, resolveSecrets } = await import('./config.ts');
-    await resolveSecrets(await loadServerConfig(values.config, tr), process.env, values.config, tr);
-    process.stdout.write(`${values.config}: OK\n`);
+    await resolveSecrets(await loadServerConfig(configFile, tr), process.env, configFile, tr);
+    process.stdout.write(`${configFile}: OK\n`);
     process.exit(0);
   }
-  const server = await startServer({ configFile: values.config, env: process.env, version: pkg.version, tr });
+  const server = await startServer({ configFile: configFile, env: process.env, version: pkg.version, tr });
   const stop = () => {
     void server.stop().then(
       () => process.exit(0),
       () => process.exit(1),
     );
   };
+  if (quickStart) {
+    const { quickStartText } = await import('./quick-start.ts');
+    const text = quickStartText(
+      { cwd: process.cwd(), ...quickStart, url: server.url, secretFile: server.location.secretFile },
+      server.service.listProfiles(),
+      tr,
+    );
+    process.stderr.write(text);
+  }
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);
   // Re-reads the gateway's clients: removing one from the file and sending SIGHUP revokes it.

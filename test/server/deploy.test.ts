@@ -93,6 +93,24 @@ describe('deploying tokentray-server', () => {
     }
   });
 
+  it('gives a compose file for trying team mode: Redis and two servers with their own member names', async () => {
+    const { parse } = await import('yaml');
+    const compose = parse(read('compose.yaml')) as {
+      services: Record<string, { command?: string[]; ports?: string[]; depends_on?: unknown }>;
+    };
+    expect(Object.keys(compose.services)).toEqual(['redis', 'one', 'two']);
+    expect(compose.services.one?.ports).toEqual(['127.0.0.1:8765:8765']);
+    expect(compose.services.two?.ports).toEqual(['127.0.0.1:8766:8765']);
+    const members = [];
+    for (const name of ['one', 'two']) {
+      const config = await loadServerConfig(join(ROOT, 'deploy/compose', `${name}.yaml`));
+      expect(config.team).toMatchObject({ url: 'redis://redis:6379', teamKey: { env: 'TOKENTRAY_TEAM_KEY' } });
+      members.push(config.team?.member);
+      expect(compose.services[name]?.command).toEqual(['--config', `/etc/tokentray/${name}.yaml`]);
+    }
+    expect(members).toEqual(['one', 'two']);
+  });
+
   it('makes a team key to share', () => {
     const run = spawnSync(process.execPath, [join(ROOT, 'dist/server/tokentray-server.mjs'), '--new-team-key'], {
       encoding: 'utf8',
