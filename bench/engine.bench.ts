@@ -1,7 +1,7 @@
 /**
  * Engine benchmark: cold start and checkDue() cost with 1,000 profiles, over the real store
  * (conf in a temp folder), the real AES-256-GCM cipher and real HTTP to the fake server.
- * Run: npm run bench   (figures go in the README; this is not a test and asserts nothing)
+ * Run: npm run bench   (figures go in docs/benchmarks.md; this is not a test and asserts nothing)
  */
 import { performance } from 'node:perf_hooks';
 import Conf from 'conf';

@@ -185,7 +185,7 @@ export const API_ERRORS = {
 } as const;
 export type ApiErrorCode = keyof typeof API_ERRORS;
 
-/** What `tokentray` exits with; documented in the README and `tokentray --help`. */
+/** What `tokentray` exits with; documented in docs/cli.md and `tokentray --help`. */
 export const EXIT = {
   ok: 0,
   /** Anything unexpected. */

@@ -169,7 +169,7 @@ describe('tokentray against the built app', () => {
       (await callLocalApi(loc, '/v1/profiles', { secret: true, headers: { origin: 'https://x.example' } })).status,
     ).toBe(403);
     const token = (await tokentray(['token', 'ernie'])).stdout.trim();
-    // The README's one-liner for people without Node.
+    // docs/cli.md's one-liner for people without Node.
     const curl = await new Promise<string>((resolve) =>
       execFile(
         'curl',

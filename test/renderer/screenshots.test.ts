@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -8,6 +9,27 @@ const chromium = useBrowser();
 beforeAll(() => {
   mkdirSync(OUT, { recursive: true });
 });
+
+/**
+ * Chinese characters the page cannot draw: each is drawn in the page's own font and compared with
+ * an unassigned code point, which every font draws as its "missing glyph" box. A machine without a
+ * CJK font draws 配置 as boxes (the screenshots once showed nothing else).
+ */
+async function missingGlyphs(w: WindowHarness): Promise<string[]> {
+  return w.page.evaluate(() => {
+    const font = getComputedStyle(document.body).font;
+    const draw = (text: string) => {
+      const canvas = new OffscreenCanvas(48, 48);
+      const context = canvas.getContext('2d');
+      if (!context) return '';
+      context.font = font;
+      context.fillText(text, 4, 36);
+      return context.getImageData(0, 0, 48, 48).data.join(',');
+    };
+    const missing = draw('\u0378');
+    return [...'配置令牌有效设置密钥刷新'].filter((char) => draw(char) === missing);
+  });
+}
 
 /** Three profiles in three states: valid, failing with a remedy, expired. */
 async function populate(w: WindowHarness) {
@@ -50,6 +72,7 @@ describe('window screenshots', () => {
           .locator('tt-profile-card')
           .evaluateAll((cards) => cards.map((c) => c.querySelector('article')?.dataset.state));
         expect(badges).toEqual(['valid', 'failed', 'expired']);
+        if (locale === 'zh-CN') expect(await missingGlyphs(w)).toEqual([]);
         await w.page.screenshot({ path: join(OUT, `window-${locale}-${scheme}.png`), fullPage: true });
         expect(w.errors).toEqual([]);
       } finally {
@@ -57,6 +80,33 @@ describe('window screenshots', () => {
       }
     });
   }
+});
+
+describe('Chinese screenshots', () => {
+  it('have a font with Chinese glyphs on this machine', () => {
+    const fonts = spawnSync('fc-list', [':lang=zh', 'family'], { encoding: 'utf8' });
+    expect(fonts.stdout.trim(), 'no font answers fc-list :lang=zh: install fonts-wqy-microhei').not.toBe('');
+  });
+
+  it('render the settings and the profile form in Chinese, every character drawn', async () => {
+    const w = await chromium.open({ locale: 'zh-CN' });
+    try {
+      await w.fx.service.addProfile(w.fx.baiduInput({ name: '文心一言 开发' }));
+      await expect.poll(() => w.page.locator('tt-profile-card .badge-valid').count()).toBe(1);
+      await w.page.getByRole('button', { name: '设置', exact: true }).click();
+      await expect.poll(() => w.page.getByRole('button', { name: '返回' }).count()).toBe(1);
+      expect(await missingGlyphs(w)).toEqual([]);
+      await w.page.screenshot({ path: join(OUT, 'settings-zh-CN-light.png'), fullPage: true });
+      await w.page.getByRole('button', { name: '返回' }).click();
+      await w.page.getByRole('button', { name: '添加密钥', exact: true }).click();
+      await w.page.getByLabel('名称', { exact: true }).fill('飞书机器人');
+      expect(await missingGlyphs(w)).toEqual([]);
+      await w.page.screenshot({ path: join(OUT, 'form-zh-CN-light.png'), fullPage: true });
+      expect(w.errors).toEqual([]);
+    } finally {
+      await w.close();
+    }
+  });
 });
 
 describe('first-run screenshots', () => {
