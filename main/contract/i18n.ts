@@ -69,7 +69,7 @@ function lazy<T>(make: () => T): () => T {
 }
 
 /** A command-line program's language: `zh_CN.UTF-8`, `zh_TW`… give Chinese; LC_ALL wins over LC_MESSAGES over LANG, as in gettext. */
-export function environmentLocale(env: NodeJS.ProcessEnv): Locale {
+export function environmentLocale(env: Readonly<Record<string, string | undefined>>): Locale {
   const tag = env.LC_ALL || env.LC_MESSAGES || env.LANG || '';
   return resolveLocale('system', [tag.replace('_', '-')]);
 }
