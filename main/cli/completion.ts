@@ -14,6 +14,21 @@ const valueFlags = GLOBAL_VALUE_OPTIONS.map(flag);
 const commandFlags = (command: string) => [...(COMMAND_OPTIONS[command] ?? []).map(flag), '--help'].join(' ');
 const valued = Object.entries(OPTION_VALUES) as [string, readonly string[]][];
 
+/**
+ * bash and zsh alike: walks the words before the cursor, collecting the global options with their
+ * values (passed on to `tokentray list --names`), the command, and how many arguments follow it.
+ */
+const walkWords = (first: string, end: string) => `  for (( i = ${first}; i < ${end}; i++ )); do
+    w="\${words[i]}"
+    case "$w" in
+      ${valueFlags.join('|')}) globals+=("$w" "\${words[i+1]}"); (( i++ )); continue ;;
+      ${valueFlags.map((f) => `${f}=*`).join('|')}) globals+=("$w"); continue ;;
+      -*) continue ;;
+    esac
+    if [[ -z "$cmd" ]]; then cmd="$w"; else (( pos++ )); fi
+  done
+`;
+
 const bash = `# tokentray completion for bash: source <(tokentray completion bash)
 _tokentray() {
   # Words from the line itself: bash would split a URL's ':' into words of its own.
@@ -23,16 +38,7 @@ _tokentray() {
   [[ "$line" == *" " ]] && words+=("")
   cur="\${words[-1]}"
   (( \${#words[@]} > 1 )) && prev="\${words[-2]}"
-  for (( i = 1; i < \${#words[@]} - 1; i++ )); do
-    w="\${words[i]}"
-    case "$w" in
-      ${valueFlags.join('|')}) globals+=("$w" "\${words[i+1]}"); (( i++ )); continue ;;
-      ${valueFlags.map((f) => `${f}=*`).join('|')}) globals+=("$w"); continue ;;
-      -*) continue ;;
-    esac
-    if [[ -z "$cmd" ]]; then cmd="$w"; else (( pos++ )); fi
-  done
-  COMPREPLY=()
+${walkWords('1', `\${#words[@]} - 1`)}  COMPREPLY=()
   case "$prev" in
 ${valued.map(([name, values]) => `    --${name}) COMPREPLY=($(compgen -W "${values.join(' ')}" -- "$cur")); return ;;`).join('\n')}
     --data-dir) COMPREPLY=($(compgen -d -- "$cur")); return ;;
@@ -64,16 +70,7 @@ const zsh = `#compdef tokentray
 _tokentray() {
   local cmd="" pos=0 i w prev="\${words[CURRENT-1]}"
   local -a globals profiles
-  for (( i = 2; i < CURRENT; i++ )); do
-    w="\${words[i]}"
-    case "$w" in
-      ${valueFlags.join('|')}) globals+=("$w" "\${words[i+1]}"); (( i++ )); continue ;;
-      ${valueFlags.map((f) => `${f}=*`).join('|')}) globals+=("$w"); continue ;;
-      -*) continue ;;
-    esac
-    if [[ -z "$cmd" ]]; then cmd="$w"; else (( pos++ )); fi
-  done
-  case "$prev" in
+${walkWords('2', 'CURRENT')}  case "$prev" in
 ${valued.map(([name, values]) => `    --${name}) compadd -- ${values.join(' ')}; return ;;`).join('\n')}
     --data-dir) _files -/; return ;;
     --secret-file) _files; return ;;
