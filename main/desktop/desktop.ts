@@ -182,6 +182,8 @@ export function createDesktop(deps: DesktopDeps) {
       now: deps.now(),
       tr,
       startAtLogin,
+      pinnedId: deps.settings.get().pinnedProfileId,
+      recentIds: uses.recentIds(),
       ...(team ? { team } : {}),
       ...(update.state === 'ready' ? { updateReady: update.version } : {}),
     });

@@ -50,6 +50,13 @@ export function createTokenUses(options: {
       if (changed) schedule();
     },
     all: snapshot,
+    /** Profiles by their latest use, most recent first. */
+    recentIds(): string[] {
+      return [...byProfile]
+        .filter(([, uses]) => uses.length > 0)
+        .sort(([, a], [, b]) => (b[0]?.at ?? 0) - (a[0]?.at ?? 0))
+        .map(([id]) => id);
+    },
     stop(): void {
       if (timer) clearTimeout(timer);
       timer = undefined;

@@ -31,7 +31,18 @@ export interface TrayMenuInput {
   team?: TeamStatus;
   /** A downloaded update waiting for a restart: the menu offers it. */
   updateReady?: string;
+  /** The profile pinned for the global shortcut: first in a long menu. */
+  pinnedId?: string;
+  /** Profiles whose token was taken lately, most recent first: next in a long menu. */
+  recentIds?: readonly string[];
 }
+
+/** From this many profiles on, the menu shows the pinned and recent ones and puts the rest in submenus. */
+export const TRAY_WALL = 50;
+/** Profiles shown at the top of a long menu: the pinned one and the most recently used. */
+export const TRAY_TOP = 10;
+/** At most this many entries in one submenu of "All profiles"; more are split by name. */
+export const TRAY_GROUP = 50;
 
 const COPY_LABEL: Record<CopyFormat, MessageKey> = {
   raw: 'tray.copy_raw',
@@ -63,9 +74,63 @@ function profileItems(view: ProfileView, input: TrayMenuInput, withName: boolean
   ];
 }
 
+function profileSubmenu(view: ProfileView, input: TrayMenuInput): MenuItemSpec {
+  return {
+    label: `${view.name} — ${statusLine(view, input.now, input.tr)}`,
+    type: 'submenu',
+    submenu: profileItems(view, input, false),
+  };
+}
+
+/**
+ * Fifty profiles or more: the pinned one and the recently used ones at the top, those that need
+ * attention in a submenu of their own, and every profile by name under "All profiles" (split into
+ * groups of at most TRAY_GROUP, each named by its first and last profile).
+ */
+function longMenu(input: TrayMenuInput): MenuItemSpec[] {
+  const { views, tr } = input;
+  const byId = new Map(views.map((view) => [view.id, view]));
+  const topIds = [...new Set([input.pinnedId, ...(input.recentIds ?? [])])].filter(
+    (id): id is string => id !== undefined && byId.has(id),
+  );
+  const top = topIds.slice(0, TRAY_TOP).map((id) => profileSubmenu(byId.get(id) as ProfileView, input));
+  const attention = views.filter(
+    (view) => view.error !== undefined || view.status === 'expired' || view.needsCredentials,
+  );
+  const sorted = [...views].sort((a, b) => a.name.localeCompare(b.name, tr.locale));
+  const groups: MenuItemSpec[] = [];
+  for (let start = 0; start < sorted.length; start += TRAY_GROUP) {
+    const group = sorted.slice(start, start + TRAY_GROUP);
+    groups.push({
+      label: `${group[0]?.name ?? ''} … ${group.at(-1)?.name ?? ''}`,
+      type: 'submenu',
+      submenu: group.map((view) => profileSubmenu(view, input)),
+    });
+  }
+  return [
+    ...top,
+    ...(top.length > 0 ? [{ type: 'separator' } as const] : []),
+    ...(attention.length > 0
+      ? [
+          {
+            label: tr.t('tray.needs_attention', { count: attention.length }),
+            type: 'submenu',
+            submenu: attention.map((view) => profileSubmenu(view, input)),
+          } as const,
+        ]
+      : []),
+    {
+      label: tr.t('tray.all_profiles', { count: views.length }),
+      type: 'submenu',
+      submenu: groups.length === 1 ? (groups[0]?.submenu ?? []) : groups,
+    },
+  ];
+}
+
 /**
  * The whole tray menu from the engine's views. Every action lives here, because tray clicks
- * are unreliable on Linux. One profile is shown at the top level, several as one submenu each.
+ * are unreliable on Linux. One profile is shown at the top level, several as one submenu each,
+ * fifty or more as the pinned and recent ones with the rest in submenus (longMenu).
  */
 export function buildTrayMenu(input: TrayMenuInput): MenuItemSpec[] {
   const { views, tr } = input;
@@ -77,12 +142,10 @@ export function buildTrayMenu(input: TrayMenuInput): MenuItemSpec[] {
     ];
   } else if (views.length === 1) {
     profiles = profileItems(views[0] as ProfileView, input, true);
+  } else if (views.length < TRAY_WALL) {
+    profiles = views.map((view) => profileSubmenu(view, input));
   } else {
-    profiles = views.map((view) => ({
-      label: `${view.name} — ${statusLine(view, input.now, tr)}`,
-      type: 'submenu',
-      submenu: profileItems(view, input, false),
-    }));
+    profiles = longMenu(input);
   }
   const menu: MenuItemSpec[] = [
     ...profiles,

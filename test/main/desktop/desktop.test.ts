@@ -35,6 +35,23 @@ describe('the shell', () => {
     expect(t.tickCalls).toEqual(['stop']);
   });
 
+  it('puts the pinned and the last copied profiles at the top of a tray with fifty profiles', async () => {
+    await t.desktop.start();
+    const views = [];
+    for (let i = 0; i < 50; i++) views.push(await fx.service.addProfile(fx.baiduInput({ name: `Profile ${i}` })));
+    const [pinned, copied] = [views[30], views[12]];
+    await t.desktop.handlers['settings:set']({ pinnedProfileId: pinned?.id ?? '' });
+    t.act({ type: 'copy', profileId: copied?.id ?? '', format: 'raw' });
+    await vi.waitFor(() => expect(t.clip.text).not.toBe(''));
+    await fx.service.refresh(views[0]?.id ?? '');
+    const top = t
+      .lastMenu()
+      .slice(0, 3)
+      .map((item) => item.label?.split(' — ')[0]);
+    expect(top).toEqual(['Profile 30', 'Profile 12', undefined]);
+    expect(t.lastMenu().find((item) => item.label === 'All profiles (50)')?.type).toBe('submenu');
+  });
+
   it('explains in a notification when there is no token to copy', async () => {
     await t.desktop.start();
     fx.server.behave({ type: 'error', error: 'invalid_client', description: 'unknown client id', status: 401 });

@@ -126,6 +126,41 @@ describe('tray menu', () => {
     expect(menu[1]?.submenu?.[4]).toMatchObject({ label: 'Refresh now', action: { type: 'refresh', profileId: 'p2' } });
   });
 
+  it('keeps fifty profiles or more from being a wall: pinned and recent first, the rest by name in groups', () => {
+    const many = Array.from({ length: 120 }, (_, i) =>
+      view({ id: `p${i}`, name: `Profile ${String(i).padStart(3, '0')}` }),
+    );
+    many[7] = view({ id: 'p7', name: 'Profile 007', error: failure('invalid_credentials', false) });
+    const menu = buildTrayMenu({ ...base, views: many, pinnedId: 'p42', recentIds: ['p42', 'p3', 'gone', 'p99'] });
+    // Pinned, then recently used (an id no longer there is skipped), then attention and everything.
+    expect(labels(menu).slice(0, 6)).toEqual([
+      'Profile 042 — Valid, expires in 29d 4h',
+      'Profile 003 — Valid, expires in 29d 4h',
+      'Profile 099 — Valid, expires in 29d 4h',
+      '---',
+      'Needs attention (1)',
+      'All profiles (120)',
+    ]);
+    expect(menu[0]?.submenu?.[1]?.action).toEqual({ type: 'copy', profileId: 'p42', format: 'raw' });
+    expect(labels(menu[4]?.submenu ?? [])).toEqual(['Profile 007 — Refresh failed: keys rejected']);
+    const groups = menu[5]?.submenu ?? [];
+    expect(labels(groups)).toEqual([
+      'Profile 000 … Profile 049',
+      'Profile 050 … Profile 099',
+      'Profile 100 … Profile 119',
+    ]);
+    expect(groups.flatMap((group) => group.submenu ?? [])).toHaveLength(120);
+    // Under fifty nothing changes: a submenu each, in the engine's order.
+    const fewer = buildTrayMenu({ ...base, views: many.slice(0, 49), pinnedId: 'p42', recentIds: ['p3'] });
+    expect(labels(fewer)[0]).toBe('Profile 000 — Valid, expires in 29d 4h');
+    expect(fewer.filter((item) => item.type === 'submenu')).toHaveLength(49);
+    // The top is at most ten profiles, and Chinese labels too.
+    const recent = many.map((v) => v.id);
+    const zhMenu = buildTrayMenu({ ...base, tr: zh, views: many, recentIds: recent });
+    expect(zhMenu.findIndex((item) => item.type === 'separator')).toBe(10);
+    expect(labels(zhMenu)).toContain('全部配置（120）');
+  });
+
   it('leads to adding a key when there is none', () => {
     const menu = buildTrayMenu({ ...base, views: [] });
     expect(labels(menu).slice(0, 2)).toEqual(['No profiles yet', 'Add a key…']);
