@@ -17,7 +17,10 @@ export class ExportDialog extends LightElement {
     withKeys: { state: true },
     problem: { state: true },
     busy: { state: true },
+    opened: { state: true },
   };
+  /** The profile checkboxes exist only while the dialog is open: 2,000 of them would slow every update. */
+  declare opened: boolean;
   declare tr: Translator;
   declare profiles: ProfileView[];
   declare chosen: Set<string>;
@@ -32,6 +35,7 @@ export class ExportDialog extends LightElement {
     this.chosen = new Set();
     this.withKeys = false;
     this.busy = false;
+    this.opened = false;
   }
 
   /** Opens with every profile chosen. */
@@ -39,6 +43,7 @@ export class ExportDialog extends LightElement {
     this.chosen = new Set(this.profiles.map((view) => view.id));
     this.withKeys = false;
     this.problem = undefined;
+    this.opened = true;
     void this.updateComplete.then(() => this.querySelector<HTMLDialogElement>('dialog')?.showModal());
   }
 
@@ -87,13 +92,16 @@ export class ExportDialog extends LightElement {
   protected override render() {
     const { tr } = this;
     return html`<dialog id="export-dialog" aria-labelledby="export-title" aria-describedby="export-body"
-      @close=${() => this.dispatchEvent(new CustomEvent('tt-closed', { bubbles: true }))}>
+      @close=${() => {
+        this.opened = false;
+        this.dispatchEvent(new CustomEvent('tt-closed', { bubbles: true }));
+      }}>
       <form @submit=${this.submit} novalidate>
         <h2 id="export-title">${tr.t('ui.export_title')}</h2>
         <p id="export-body">${tr.t('ui.export_body')}</p>
         <fieldset>
           <legend>${tr.t('ui.export_which')}</legend>
-          ${(this.profiles ?? []).map(
+          ${(this.opened ? (this.profiles ?? []) : []).map(
             (view) => html`<label class="check"><input type="checkbox" .checked=${this.chosen.has(view.id)}
               @change=${(e: Event) => this.toggle(view.id, (e.target as HTMLInputElement).checked)} /> ${view.name}</label>`,
           )}

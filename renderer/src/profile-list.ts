@@ -10,6 +10,28 @@ import { toast } from './profile-card.ts';
 import { entryOf } from './view-model.ts';
 
 /**
+ * From this many cards on the list is windowed: only the cards near the viewport exist
+ * (@lit-labs/virtualizer, loaded on first need as its own chunk), so 2,000 profiles open, filter
+ * and scroll without a long task. Below it every card exists, as a short list should.
+ */
+export const WINDOW_FROM = 50;
+/** Cards drawn while the virtualizer's chunk loads: more than a screen's worth. */
+const FIRST_SCREEN = 6;
+
+type VirtualizeModule = typeof import('@lit-labs/virtualizer/virtualize.js');
+let virtualizeModule: VirtualizeModule | undefined;
+let virtualizeLoading: Promise<VirtualizeModule> | undefined;
+function loadVirtualize(): Promise<VirtualizeModule> {
+  virtualizeLoading ??= import('@lit-labs/virtualizer/virtualize.js').then((module) => {
+    virtualizeModule = module;
+    return module;
+  });
+  return virtualizeLoading;
+}
+
+const nextFrame = () => new Promise<void>((resolve) => requestAnimationFrame(() => resolve()));
+
+/**
  * The list of profile cards: search and sort once there are more than five, and one Tab stop
  * for the whole list (roving tab index): arrows move between cards, Tab enters the current one,
  * Enter or Ctrl/Cmd+C copies its token.
@@ -50,7 +72,7 @@ export class ProfileList extends LightElement {
     if (id === undefined) return false;
     this.activeId = id;
     await this.updateComplete;
-    const card = this.querySelector<HTMLElement>(`tt-profile-card[data-id="${CSS.escape(id)}"]`);
+    const card = await this.cardOf(id);
     if (!card) return false;
     await (card as HTMLElement & { updateComplete?: Promise<unknown> }).updateComplete;
     const target =
@@ -58,6 +80,24 @@ export class ProfileList extends LightElement {
     target?.scrollIntoView({ block: 'nearest' });
     target?.focus();
     return target !== null && target !== undefined;
+  }
+
+  /** A profile's card element; in a windowed list it is scrolled into view (and so made) first. */
+  private async cardOf(id: string): Promise<HTMLElement | null> {
+    const selector = `tt-profile-card[data-id="${CSS.escape(id)}"]`;
+    let card = this.querySelector<HTMLElement>(selector);
+    const list = this.querySelector<HTMLElement & { [key: symbol]: unknown }>('ul.windowed');
+    if (card || !list || !virtualizeModule) return card;
+    const index = this.shown().findIndex((view) => view.id === id);
+    const virtualizer = list[virtualizeModule.virtualizerRef] as
+      | { element(index: number): { scrollIntoView(options?: ScrollIntoViewOptions): void } | undefined }
+      | undefined;
+    virtualizer?.element(index)?.scrollIntoView({ block: 'nearest' });
+    for (let frame = 0; frame < 30 && !card; frame++) {
+      await nextFrame();
+      card = this.querySelector<HTMLElement>(selector);
+    }
+    return card;
   }
 
   focusSearch(): boolean {
@@ -140,18 +180,26 @@ export class ProfileList extends LightElement {
     const { tr, env } = this;
     const shown = this.shown();
     const active = shown.some((view) => view.id === this.activeId) ? this.activeId : shown[0]?.id;
+    const item = (p: ProfileView, index: number) =>
+      html`<li aria-setsize=${shown.length} aria-posinset=${index + 1}><tt-profile-card data-id=${p.id} .view=${p} .tr=${tr}
+        .platform=${env.platform} .active=${p.id === active} .pinned=${p.id === this.pinnedId}
+        .entry=${entryOf(env.providers, p.provider)}></tt-profile-card></li>`;
+    const key = (p: ProfileView) => p.id;
+    let list: unknown;
+    if (shown.length < WINDOW_FROM) {
+      list = html`<ul class="profiles" aria-label=${tr.t('ui.profiles')} aria-describedby="list-keys"
+        @keydown=${this.onKeyDown} @focusin=${this.onFocusIn}>${repeat(shown, key, item)}</ul>`;
+    } else {
+      if (!virtualizeModule) void loadVirtualize().then(() => this.requestUpdate());
+      const cards = virtualizeModule
+        ? virtualizeModule.virtualize({ items: shown, keyFunction: key, renderItem: item })
+        : repeat(shown.slice(0, FIRST_SCREEN), key, item);
+      list = html`<ul class="profiles windowed" aria-label=${tr.t('ui.profiles')} aria-describedby="list-keys"
+        @keydown=${this.onKeyDown} @focusin=${this.onFocusIn}>${cards}</ul>`;
+    }
     return html`${this.toolbar(shown.length)}
       ${shown.length === 0 ? html`<p class="no-match">${tr.t('ui.search_none', { query: this.query })}</p>` : nothing}
-      <ul class="profiles" aria-label=${tr.t('ui.profiles')} aria-describedby="list-keys"
-        @keydown=${this.onKeyDown} @focusin=${this.onFocusIn}>
-        ${repeat(
-          shown,
-          (p) => p.id,
-          (p) =>
-            html`<li><tt-profile-card data-id=${p.id} .view=${p} .tr=${tr} .platform=${env.platform}
-              .active=${p.id === active} .pinned=${p.id === this.pinnedId} .entry=${entryOf(env.providers, p.provider)}></tt-profile-card></li>`,
-        )}
-      </ul>
+      ${list}
       <p class="hint" id="list-keys">${tr.t('ui.list_keys')}</p>`;
   }
 }

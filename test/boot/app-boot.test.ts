@@ -107,6 +107,15 @@ describe('the built app, booted headless', () => {
       expect(served.status, asset).toBe(200);
       expect(served.type, asset).toMatch(asset.endsWith('.css') ? /^text\/css/ : /^text\/javascript/);
     }
+    // Chunks the page loads on demand (the long list's virtualizer) are served the same way.
+    const lazy = readdirSync(join(ROOT, 'dist/renderer/assets')).filter((name) =>
+      /^(virtualize|flow)-.*\.js$/.test(name),
+    );
+    expect(lazy.length).toBeGreaterThanOrEqual(1);
+    for (const chunk of lazy) {
+      const served = await app.call<{ status: number; type: string }>('fetch', `app://tokentray/assets/${chunk}`);
+      expect(served, chunk).toMatchObject({ status: 200, type: expect.stringMatching(/^text\/javascript/) });
+    }
     const outside = await app.call<{ status: number; body: string }>('fetch', 'app://tokentray/..%2f..%2fpackage.json');
     expect(outside.status).toBe(404);
   });
