@@ -259,6 +259,7 @@ async function main(): Promise<void> {
       settings,
       service,
       createTeam: createRedisTeam,
+      extraCertificates: network.certificates,
       defaultMember: () => `${safeUserName()}@${hostname()}`,
       redactor,
       logger,

@@ -31,6 +31,8 @@ export interface TeamModeDeps {
   defaultMember(): string;
   redactor: Redactor;
   logger: Logger;
+  /** The company CA file's certificates (Settings → Network): trusted for rediss:// too. */
+  extraCertificates?: () => readonly string[];
 }
 
 /**
@@ -106,6 +108,7 @@ export function createTeamMode(deps: TeamModeDeps) {
       role: team.role,
       soloWhenUnreachable: team.soloWhenUnreachable,
       logger: deps.logger,
+      ...(deps.extraCertificates ? { extraCertificates: deps.extraCertificates } : {}),
     });
     problem = null;
     await deps.service.setTeam(port);

@@ -102,6 +102,7 @@ export async function startServer(options: ServerOptions) {
       role: secrets.team.role,
       soloWhenUnreachable: secrets.team.soloWhenUnreachable,
       lockMs: secrets.team.lockSeconds * 1000,
+      extraCertificates: () => authorities,
       logger,
       observer: metrics.team,
     });

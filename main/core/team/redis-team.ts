@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createClient } from '@redis/client';
 import type { Failure } from '../errors.ts';
+import { trustContext } from '../network.ts';
 import type { Logger } from '../types.ts';
 import { keyCheckValue, openForSlot, openToken, parseTeamKey, sealForSlot, sealToken, slotName } from './team-key.ts';
 import {
@@ -41,6 +42,11 @@ export interface RedisTeamOptions {
   logger: Logger;
   /** Counted by a server's metrics. */
   observer?: { roundTrip?(): void; lockWait?(ms: number): void };
+  /**
+   * PEM authorities a `rediss://` server's certificate may chain to, beside the system's and
+   * Node's (the company CA file of Settings → Network, a server's `extraCaFile`).
+   */
+  extraCertificates?: () => readonly string[];
 }
 
 export const DEFAULT_LOCK_MS = 30_000;
@@ -111,6 +117,10 @@ export function createRedisTeam(options: RedisTeamOptions): TeamPort {
     // A command while disconnected fails at once: the engine then serves what it has.
     disableOfflineQueue: true,
     socket: {
+      // rediss:// trusts what token requests trust: the system's store, Node's, the extra CA file.
+      ...(new URL(options.url).protocol === 'rediss:'
+        ? { tls: true as const, secureContext: trustContext(options.extraCertificates?.() ?? []) }
+        : {}),
       connectTimeout: 3_000,
       // Back off to 2 s between attempts: sharing resumes within seconds of Redis returning.
       reconnectStrategy: (retries: number) => Math.min(100 * 2 ** retries, 2_000),
@@ -153,6 +163,8 @@ export function createRedisTeam(options: RedisTeamOptions): TeamPort {
     else log.info('team key matches the team again');
     announce();
   }
+  /** The Redis user was refused the team's keys (said once). */
+  let refused = false;
   const connectionState = () => (client.isReady && subscriber.isReady ? 'connected' : 'unreachable');
   for (const each of [client, subscriber]) {
     each.on('error', () => setState('unreachable'));
@@ -164,7 +176,15 @@ export function createRedisTeam(options: RedisTeamOptions): TeamPort {
       if (next === 'connected')
         void checkKey().then(
           () => setState(connectionState()),
-          () => undefined,
+          (error: unknown) => {
+            // Connected, but the ACL user may not use the team's keys: say so, and stay off.
+            const why = String((error as { cause?: unknown }).cause ?? error);
+            if (!/NOPERM/.test(why)) return;
+            if (!refused)
+              log.error('team store refuses this user the team’s keys (ACL NOPERM)', { prefix: options.prefix });
+            refused = true;
+            setState('unreachable');
+          },
         );
     });
     each.on('end', () => setState('unreachable'));
