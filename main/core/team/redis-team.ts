@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { createClient } from '@redis/client';
 import type { Failure } from '../errors.ts';
-import { trustContext } from '../network.ts';
 import type { Logger } from '../types.ts';
+import { openRedisConnection } from './redis-connection.ts';
 import { keyCheckValue, openForSlot, openToken, parseTeamKey, sealForSlot, sealToken, slotName } from './team-key.ts';
 import {
   type FetchOutcome,
@@ -110,23 +109,8 @@ export function createRedisTeam(options: RedisTeamOptions): TeamPort {
   const channel = `${options.prefix}:updates`;
   const log = options.logger;
 
-  const client = createClient({
-    url: options.url,
-    ...(options.username ? { username: options.username } : {}),
-    ...(options.password ? { password: options.password } : {}),
-    // A command while disconnected fails at once: the engine then serves what it has.
-    disableOfflineQueue: true,
-    socket: {
-      // rediss:// trusts what token requests trust: the system's store, Node's, the extra CA file.
-      ...(new URL(options.url).protocol === 'rediss:'
-        ? { tls: true as const, secureContext: trustContext(options.extraCertificates?.() ?? []) }
-        : {}),
-      connectTimeout: 3_000,
-      // Back off to 2 s between attempts: sharing resumes within seconds of Redis returning.
-      reconnectStrategy: (retries: number) => Math.min(100 * 2 ** retries, 2_000),
-    },
-  });
-  const subscriber = client.duplicate();
+  const connection = openRedisConnection(options);
+  const client = connection.commands;
   let state: TeamConnection = 'connecting';
   let closed = false;
   const stateListeners = new Set<(state: TeamConnection) => void>();
@@ -165,39 +149,31 @@ export function createRedisTeam(options: RedisTeamOptions): TeamPort {
   }
   /** The Redis user was refused the team's keys (said once). */
   let refused = false;
-  const connectionState = () => (client.isReady && subscriber.isReady ? 'connected' : 'unreachable');
-  for (const each of [client, subscriber]) {
-    each.on('error', () => setState('unreachable'));
-    each.on('ready', () => {
-      const next = connectionState();
-      // The key is checked before the member says it is connected: a wrong key is never "Connected".
-      // One connection ready while the other is still on its way is no news (errors and ends say
-      // when one is lost): no "unreachable" on the way to "connected".
-      if (next === 'connected')
-        void checkKey().then(
-          () => setState(connectionState()),
-          (error: unknown) => {
-            // Connected, but the ACL user may not use the team's keys: say so, and stay off.
-            const why = String((error as { cause?: unknown }).cause ?? error);
-            if (!/NOPERM/.test(why)) return;
-            if (!refused)
-              log.error('team store refuses this user the team’s keys (ACL NOPERM)', { prefix: options.prefix });
-            refused = true;
-            setState('unreachable');
-          },
-        );
-    });
-    each.on('end', () => setState('unreachable'));
-  }
+  const connectionState = () => (connection.up() ? 'connected' : 'unreachable');
+  connection.onChange((up) => {
+    if (!up) {
+      setState('unreachable');
+      return;
+    }
+    // The key is checked before the member says it is connected: a wrong key is never "Connected".
+    void checkKey().then(
+      () => setState(connectionState()),
+      (error: unknown) => {
+        // Connected, but the ACL user may not use the team's keys: say so, and stay off.
+        const why = String((error as { cause?: unknown }).cause ?? error);
+        if (!/NOPERM/.test(why)) return;
+        if (!refused)
+          log.error('team store refuses this user the team’s keys (ACL NOPERM)', { prefix: options.prefix });
+        refused = true;
+        setState('unreachable');
+      },
+    );
+  });
   function onMessage(slot: string): void {
     for (const wake of waiters.get(slot) ?? []) wake();
     for (const listener of updateListeners) listener(slot);
   }
-  void client.connect().catch(() => undefined);
-  void subscriber
-    .connect()
-    .then(() => subscriber.subscribe(channel, onMessage))
-    .catch(() => undefined);
+  connection.subscribe(channel, onMessage);
 
   /** Runs a command, failing as unreachable when it errs or takes too long. */
   async function command<T>(run: () => Promise<T>): Promise<T> {
@@ -437,11 +413,7 @@ export function createRedisTeam(options: RedisTeamOptions): TeamPort {
       if (closed) return;
       closed = true;
       for (const set of waiters.values()) for (const wake of set) wake();
-      await Promise.all(
-        [client, subscriber].map((each) =>
-          each.isOpen ? each.close().catch(() => each.destroy()) : Promise.resolve(each.destroy()),
-        ),
-      ).catch(() => undefined);
+      await connection.close();
     },
   };
 }
