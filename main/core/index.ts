@@ -18,6 +18,7 @@ export type { RedisTeamOptions } from './team/redis-team.ts';
 export { newTeamKey, parseTeamKey, TeamKeyError } from './team/team-key.ts';
 export type { SharedToken, TeamConnection, TeamPort, TeamRole } from './team/team-port.ts';
 export { TeamUnavailableError } from './team/team-port.ts';
+export { isTeamUrl } from './team/team-url.ts';
 export { formatToken, placeToken, powershellQuote, shellQuote } from './token-placement.ts';
 export { createTokenService } from './token-service.ts';
 export type {

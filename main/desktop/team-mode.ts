@@ -1,6 +1,7 @@
 import type { TeamInfo } from '../contract/ipc.ts';
 import {
   type Cipher,
+  isTeamUrl,
   type KeyValueStore,
   type Logger,
   newTeamKey,
@@ -93,7 +94,7 @@ export function createTeamMode(deps: TeamModeDeps) {
       return;
     }
     const url = team.url.trim();
-    if (!URL.canParse(url) || !['redis:', 'rediss:'].includes(new URL(url).protocol)) {
+    if (!isTeamUrl(url)) {
       throw new AppError('team_url_invalid');
     }
     const secrets = await readSecrets();

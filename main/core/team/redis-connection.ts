@@ -1,5 +1,6 @@
 import { createClient, createSentinel } from '@redis/client';
 import { trustContext } from '../network.ts';
+import { isSentinelUrl, SENTINEL_URL } from './team-url.ts';
 
 /**
  * How team mode reaches Redis: one server (`redis://`, `rediss://`) through a command connection
@@ -35,14 +36,6 @@ export interface RedisConnectionOptions {
   username?: string | undefined;
   password?: string | undefined;
   extraCertificates?: () => readonly string[];
-}
-
-/** `redis+sentinel://[user:password@]host:port[,host:port…]/master-name` */
-const SENTINEL_URL = /^redis\+sentinel:\/\/(?:([^:@/]*)(?::([^@/]*))?@)?([^/@]+)\/([^/?#]+)$/;
-
-/** Whether a team URL names a Sentinel-managed master. */
-export function isSentinelUrl(url: string): boolean {
-  return SENTINEL_URL.test(url);
 }
 
 const socketBase = {
