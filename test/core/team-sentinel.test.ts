@@ -128,6 +128,8 @@ describe('team addresses', () => {
       'rediss://user:pw@redis.example:6380',
       'redis+sentinel://s1:26379,s2:26379,s3:26379/mymaster',
       'redis+sentinel://tokentray:pw@10.0.0.1:26379/tokens',
+      'redis+cluster://n1:6379,n2:6379,n3:6379',
+      'redis+cluster://tokentray:pw@10.0.0.1:7000/',
     ])
       expect(isTeamUrl(url), url).toBe(true);
     for (const url of [

@@ -15,7 +15,7 @@ import { createTempStore } from '../support/temp-store.ts';
 const PREFIX = 'tt-acl';
 const PASSWORD = 'acl-user-password-7';
 /** The minimal ACL for a team member (docs/server.md, "A Redis user for the team"). */
-const MEMBER_ACL = `tokentray on >${PASSWORD} resetkeys ~${PREFIX}:* resetchannels &${PREFIX}:updates -@all +get +set +del +hget +hset +hgetall +pttl +pexpire +pexpireat +publish +subscribe +unsubscribe +eval +multi +exec +ping`;
+const MEMBER_ACL = `tokentray on >${PASSWORD} resetkeys ~${PREFIX}:* resetchannels &${PREFIX}:updates -@all +get +set +del +hget +hset +hgetall +pttl +pexpire +pexpireat +publish +subscribe +unsubscribe +eval +ping`;
 const ca = makePrivateCa();
 const TEAM_KEY = newTeamKey();
 let redis: TestRedis;

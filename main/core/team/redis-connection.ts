@@ -1,12 +1,13 @@
-import { createClient, createSentinel } from '@redis/client';
+import { createClient, createCluster, createSentinel } from '@redis/client';
 import { trustContext } from '../network.ts';
-import { isSentinelUrl, SENTINEL_URL } from './team-url.ts';
+import { CLUSTER_URL, isSentinelUrl, SENTINEL_URL } from './team-url.ts';
 
 /**
  * How team mode reaches Redis: one server (`redis://`, `rediss://`) through a command connection
- * and a subscriber, or a Sentinel-managed master (`redis+sentinel://s1:26379,s2:26379/mymaster`)
- * through node-redis' Sentinel client, which follows a failover by itself. Either way the team
- * sees the same few commands and hears when the store comes and goes.
+ * and a subscriber; a Sentinel-managed master (`redis+sentinel://s1:26379,s2:26379/mymaster`)
+ * through node-redis' Sentinel client; or a Redis Cluster (`redis+cluster://n1:6379,n2:6379`)
+ * through its Cluster client. Both follow failovers (and the cluster, resharding) by themselves.
+ * Either way the team sees the same few commands and hears when the store comes and goes.
  */
 
 /** The commands team mode sends (node-redis' own signatures, narrowed to what is used). */
@@ -14,15 +15,15 @@ export interface TeamCommands {
   set(key: string, value: string, options?: unknown): Promise<unknown>;
   get(key: string): Promise<string | null>;
   eval(script: string, options: { keys: string[]; arguments: string[] }): Promise<unknown>;
-  multi(): {
-    hGetAll(key: string): ReturnType<TeamCommands['multi']>;
-    get(key: string): ReturnType<TeamCommands['multi']>;
-    exec(): Promise<unknown>;
-  };
 }
 
 export interface RedisConnection {
   commands: TeamCommands;
+  /**
+   * The key a credential's slot is stored under: a Redis Cluster needs the slot, its lock and its
+   * failure in one hash slot (`{slot}`), so its Lua scripts and its MULTI can run.
+   */
+  slotKey(name: string): string;
   /** Every connection team mode needs is up. */
   up(): boolean;
   /** Hears `true` when the store is (again) reachable, `false` when it is lost. */
@@ -45,7 +46,9 @@ const socketBase = {
 };
 
 export function openRedisConnection(options: RedisConnectionOptions): RedisConnection {
-  return isSentinelUrl(options.url) ? sentinelConnection(options) : serverConnection(options);
+  if (isSentinelUrl(options.url)) return sentinelConnection(options);
+  if (CLUSTER_URL.test(options.url)) return clusterConnection(options);
+  return serverConnection(options);
 }
 
 /** One Redis server: commands on one connection, pub/sub on a second. */
@@ -86,6 +89,7 @@ function serverConnection(options: RedisConnectionOptions): RedisConnection {
     .catch(() => undefined);
   return {
     commands: client as unknown as TeamCommands,
+    slotKey: (name) => name,
     up,
     onChange: (listener) => void listeners.add(listener),
     subscribe(channel, listener) {
@@ -102,34 +106,37 @@ function serverConnection(options: RedisConnectionOptions): RedisConnection {
   };
 }
 
-/** How often a lost Sentinel-managed store is tried again. */
+/** How often a lost Sentinel- or Cluster-managed store is tried again. */
 const PROBE_MS = 500;
 
-/**
- * A master behind Redis Sentinel: node-redis asks the sentinels for the master, follows a
- * failover, and keeps pub/sub on the current master. Whether the store is up is learnt by a PING:
- * at start, after any error or topology change, and every PROBE_MS while it is down.
- */
-function sentinelConnection(options: RedisConnectionOptions): RedisConnection {
-  const [, user, password, hosts = '', name = ''] = SENTINEL_URL.exec(options.url) ?? [];
-  const sentinelRootNodes = hosts.split(',').map((host) => {
-    const [hostname = '', port = '26379'] = host.split(/:(?=\d+$)/);
+/** `host:port,host:port` as node addresses (default port given). */
+function nodesOf(hosts: string, defaultPort: string): { host: string; port: number }[] {
+  return hosts.split(',').map((host) => {
+    const [hostname = '', port = defaultPort] = host.split(/:(?=\d+$)/);
     return { host: hostname, port: Number(port) };
   });
+}
+
+/** The credentials of a `redis+…://user:password@…` URL, unless given apart. */
+function credentialsOf(options: RedisConnectionOptions, user: string | undefined, password: string | undefined) {
   const username = options.username ?? (user ? decodeURIComponent(user) : undefined);
   const secret = options.password ?? (password ? decodeURIComponent(password) : undefined);
-  const sentinel = createSentinel({
-    name: decodeURIComponent(name),
-    sentinelRootNodes,
-    nodeClientOptions: {
-      ...(username ? { username } : {}),
-      ...(secret ? { password: secret } : {}),
-      socket: socketBase,
-    },
-    sentinelClientOptions: { socket: socketBase },
-    // A command during a failover is retried on the new master a few times, then fails (served locally).
-    maxCommandRediscovers: 4,
-  });
+  return { ...(username ? { username } : {}), ...(secret ? { password: secret } : {}) };
+}
+
+interface ProbedState {
+  probe(): Promise<void>;
+  soon(): void;
+  up(): boolean;
+  onChange(listener: (up: boolean) => void): void;
+  stop(): void;
+}
+
+/**
+ * Up or down, learnt by a PING: at start, after any error or topology change, and every PROBE_MS
+ * while down (the Sentinel and Cluster clients follow the topology themselves).
+ */
+function probedState(ping: () => Promise<unknown>): ProbedState {
   const listeners = new Set<(up: boolean) => void>();
   let isUp = false;
   let closed = false;
@@ -139,51 +146,118 @@ function sentinelConnection(options: RedisConnectionOptions): RedisConnection {
     isUp = value;
     for (const listener of listeners) listener(value);
   };
-  async function probe(): Promise<void> {
-    probing = undefined;
-    if (closed) return;
-    const answered = await Promise.race([
-      (sentinel as unknown as { ping(): Promise<string> }).ping().then(
-        () => true,
-        () => false,
-      ),
-      new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 2_000).unref?.()),
-    ]);
-    if (closed) return;
-    if (answered) tell(true);
-    else {
-      if (isUp) tell(false);
-      probing = setTimeout(() => void probe(), PROBE_MS);
-      probing.unref?.();
-    }
-  }
-  const soon = () => {
-    if (probing || closed) return;
-    probing = setTimeout(() => void probe(), 50);
+  const later = (ms: number) => {
+    probing = setTimeout(() => void state.probe(), ms);
     probing.unref?.();
   };
-  sentinel.on('error', soon);
-  sentinel.on('topology-change', soon);
-  let subscription: [string, (message: string) => void] | undefined;
-  void sentinel
-    .connect()
-    .then(async () => {
-      if (subscription) await sentinel.subscribe(...subscription);
-      await probe();
-    })
-    .catch(() => soon());
-  return {
-    commands: sentinel as unknown as TeamCommands,
+  const state: ProbedState = {
+    async probe() {
+      probing = undefined;
+      if (closed) return;
+      const answered = await Promise.race([
+        ping().then(
+          () => true,
+          () => false,
+        ),
+        new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 2_000).unref?.()),
+      ]);
+      if (closed) return;
+      if (answered) tell(true);
+      else {
+        if (isUp) tell(false);
+        later(PROBE_MS);
+      }
+    },
+    soon() {
+      if (!probing && !closed) later(50);
+    },
     up: () => isUp,
     onChange: (listener) => void listeners.add(listener),
-    subscribe(channel, listener) {
-      subscription = [channel, listener];
-      if (sentinel.isReady) void sentinel.subscribe(channel, listener).catch(() => undefined);
-    },
-    async close() {
+    stop() {
       closed = true;
       if (probing) clearTimeout(probing);
-      await sentinel.close().catch(() => sentinel.destroy());
     },
   };
+  return state;
+}
+
+/** What a Sentinel or Cluster client offers the team beyond commands. */
+interface ManagedClient {
+  connect(): Promise<unknown>;
+  subscribe(channel: string, listener: (message: string) => void): Promise<unknown>;
+  on(event: string, listener: () => void): unknown;
+  close(): Promise<void>;
+  destroy(): unknown;
+  readonly isOpen: boolean;
+}
+
+/** A Sentinel or Cluster client as the team's connection, told up or down by PING. */
+function managedConnection(
+  client: ManagedClient,
+  ping: () => Promise<unknown>,
+  events: string[],
+  slotKey: (name: string) => string,
+): RedisConnection {
+  const state = probedState(ping);
+  for (const event of events) client.on(event, state.soon);
+  let subscription: [string, (message: string) => void] | undefined;
+  void client
+    .connect()
+    .then(async () => {
+      if (subscription) await client.subscribe(...subscription);
+      await state.probe();
+    })
+    .catch(() => state.soon());
+  return {
+    commands: client as unknown as TeamCommands,
+    slotKey,
+    up: state.up,
+    onChange: state.onChange,
+    subscribe(channel, listener) {
+      subscription = [channel, listener];
+      if (client.isOpen) void client.subscribe(channel, listener).catch(() => undefined);
+    },
+    async close() {
+      state.stop();
+      await client.close().catch(() => client.destroy());
+    },
+  };
+}
+
+/** A master behind Redis Sentinel: node-redis asks the sentinels for it and follows a failover. */
+function sentinelConnection(options: RedisConnectionOptions): RedisConnection {
+  const [, user, password, hosts = '', name = ''] = SENTINEL_URL.exec(options.url) ?? [];
+  const sentinel = createSentinel({
+    name: decodeURIComponent(name),
+    sentinelRootNodes: nodesOf(hosts, '26379'),
+    nodeClientOptions: { ...credentialsOf(options, user, password), socket: socketBase },
+    sentinelClientOptions: { socket: socketBase },
+    // A command during a failover is retried on the new master a few times, then fails (served locally).
+    maxCommandRediscovers: 4,
+  });
+  return managedConnection(
+    sentinel as unknown as ManagedClient,
+    () => (sentinel as unknown as { ping(): Promise<string> }).ping(),
+    ['error', 'topology-change'],
+    (slot) => slot,
+  );
+}
+
+/**
+ * A Redis Cluster: node-redis learns the slots from the seed nodes and follows MOVED and ASK
+ * redirections (resharding) and failovers; every key of one credential shares a hash slot.
+ */
+function clusterConnection(options: RedisConnectionOptions): RedisConnection {
+  const [, user, password, hosts = ''] = CLUSTER_URL.exec(options.url) ?? [];
+  const cluster = createCluster({
+    rootNodes: nodesOf(hosts, '6379').map(({ host, port }) => ({ socket: { host, port } })),
+    defaults: { ...credentialsOf(options, user, password), socket: socketBase },
+    maxCommandRedirections: 8,
+  });
+  return managedConnection(
+    cluster as unknown as ManagedClient,
+    () => cluster.sendCommand(undefined, true, ['PING']),
+    ['error', 'node-error'],
+    (slot) => `{${slot}}`,
+  );
 }

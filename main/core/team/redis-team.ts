@@ -90,6 +90,12 @@ if redis.call('GET', KEYS[1]) == ARGV[1] then freed = redis.call('DEL', KEYS[1])
 redis.call('PUBLISH', ARGV[2], ARGV[3])
 return freed`;
 
+/**
+ * A slot and its shared failure in one round trip. A script rather than MULTI: a Redis Cluster
+ * client follows MOVED and ASK for a script (the slot moved to another master), not for MULTI.
+ */
+const READ_SLOT = `return {redis.call('HGETALL', KEYS[1]), redis.call('GET', KEYS[2])}`;
+
 /** A token whose lifetime nobody knows is kept a day at most. */
 const UNKNOWN_LIFETIME_TTL_MS = 24 * 3_600_000;
 
@@ -175,6 +181,21 @@ export function createRedisTeam(options: RedisTeamOptions): TeamPort {
   }
   connection.subscribe(channel, onMessage);
 
+  /**
+   * A Redis Cluster moving a credential's slot answers TRYAGAIN to a script over its keys until
+   * they are all on one side: asked again shortly, within the command's time.
+   */
+  async function retryingTryAgain<T>(run: () => Promise<T>): Promise<T> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await run();
+      } catch (error) {
+        if (attempt >= 40 || !/^TRYAGAIN/.test(String((error as Error | undefined)?.message))) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 25));
+      }
+    }
+  }
+
   /** Runs a command, failing as unreachable when it errs or takes too long. */
   async function command<T>(run: () => Promise<T>): Promise<T> {
     if (closed) throw new TeamUnavailableError();
@@ -182,7 +203,7 @@ export function createRedisTeam(options: RedisTeamOptions): TeamPort {
     let timer: ReturnType<typeof setTimeout> | undefined;
     try {
       return await Promise.race([
-        run(),
+        retryingTryAgain(run),
         new Promise<never>((_, reject) => {
           timer = setTimeout(() => reject(new Error('timeout')), timeoutMs);
         }),
@@ -206,12 +227,12 @@ export function createRedisTeam(options: RedisTeamOptions): TeamPort {
   }
 
   async function readSlot(slot: string): Promise<TeamSlotState & { generation: number }> {
-    const [fields, failure] = await command(
+    const [flat, failure] = await command(
       () =>
-        client.multi().hGetAll(slot).get(failureKey(slot)).exec() as unknown as Promise<
-          [Record<string, string>, string | null]
-        >,
+        client.eval(READ_SLOT, { keys: [slot, failureKey(slot)], arguments: [] }) as Promise<[string[], string | null]>,
     );
+    const fields: Record<string, string> = {};
+    for (let i = 0; i + 1 < flat.length; i += 2) fields[flat[i] as string] = flat[i + 1] as string;
     const generation = Number(fields.generation ?? 0);
     const result: TeamSlotState & { generation: number } = { generation };
     if (fields.ct) {
@@ -342,7 +363,7 @@ export function createRedisTeam(options: RedisTeamOptions): TeamPort {
     name: options.prefix,
     role: options.role,
     soloWhenUnreachable: options.soloWhenUnreachable,
-    slotOf: (identity) => slotName(key, options.prefix, identity),
+    slotOf: (identity) => connection.slotKey(slotName(key, options.prefix, identity)),
     read: readSlot,
 
     async refreshLocked(slot, wanted, fetch, signal, lockOptions = {}): Promise<LockedRefresh> {

@@ -1,0 +1,108 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { createRedisTeam, createTokenService, newTeamKey, type TokenService } from '../../main/core/index.ts';
+import { createAesGcmCipher } from '../support/aes-gcm-cipher.ts';
+import { API_KEY, recordingLogger, SECRET_KEY } from '../support/engine-fixture.ts';
+import { type FakeTokenServer, startFakeTokenServer } from '../support/fake-token-server.ts';
+import { startRedisCluster } from '../support/redis-cluster.ts';
+import { createTempStore } from '../support/temp-store.ts';
+
+/**
+ * Team mode on a Redis Cluster of three masters (real redis-server processes): every key of a
+ * credential shares one hash slot, so its Lua scripts, its lock and its MULTI run; and a slot
+ * moved to another master while refreshes run (ASK, then MOVED) changes nothing members can see.
+ */
+const PREFIX = 'tt-cluster';
+const TEAM_KEY = newTeamKey();
+let cluster: Awaited<ReturnType<typeof startRedisCluster>>;
+let tokens: FakeTokenServer;
+const engines: { service: TokenService; cleanup(): void; logs: string[] }[] = [];
+
+beforeAll(async () => {
+  cluster = await startRedisCluster();
+  tokens = await startFakeTokenServer({ clients: { [API_KEY]: SECRET_KEY } });
+}, 60_000);
+afterAll(async () => {
+  await cluster?.stop();
+  await tokens?.close();
+});
+afterEach(async () => {
+  for (const engine of engines.splice(0)) {
+    await engine.service.close();
+    engine.cleanup();
+  }
+});
+
+async function member(name: string) {
+  const temp = createTempStore();
+  const logs: string[] = [];
+  const team = await createRedisTeam({
+    url: cluster.url,
+    prefix: PREFIX,
+    teamKey: TEAM_KEY,
+    member: name,
+    role: 'member',
+    soloWhenUnreachable: false,
+    lockMs: 5_000,
+    logger: recordingLogger(logs),
+  });
+  const service = createTokenService({
+    store: temp.store,
+    cipher: createAesGcmCipher(),
+    logger: recordingLogger(logs),
+    http: { timeoutMs: 5_000 },
+    team,
+  });
+  engines.push({ service, cleanup: temp.cleanup, logs });
+  await vi.waitFor(() => expect(service.teamStatus()?.connection).toBe('connected'), { timeout: 20_000 });
+  return service;
+}
+
+const input = { name: 'ERNIE', provider: 'baidu' as const, apiKey: API_KEY, secretKey: SECRET_KEY, shared: true };
+
+describe('team mode on a Redis Cluster', () => {
+  it('keeps a credential in one hash slot, and shares one fetch per refresh while that slot moves', async () => {
+    const a = await member('a');
+    const b = await member('b');
+    const first = tokens.requests.length;
+    const pa = await a.addProfile({ ...input, tokenUrl: tokens.baiduUrl });
+    const pb = await b.addProfile({ ...input, tokenUrl: tokens.baiduUrl });
+    expect(await b.getToken(pb.id)).toBe(await a.getToken(pa.id));
+    expect(tokens.requests.length - first).toBe(1);
+
+    // The credential's keys: one hash tag, one slot.
+    const keys = cluster.keys().filter((key) => key.startsWith(`{${PREFIX}:`));
+    expect(keys.length).toBeGreaterThanOrEqual(1);
+    const slots = new Set(keys.map((key) => cluster.keySlot(key)));
+    expect(slots.size).toBe(1);
+    const [slot = -1] = slots;
+
+    // Refreshes keep coming while the slot moves to another master: each round, a member that
+    // holds the newest token reports it refused (as an API would), alternating members.
+    const before = tokens.requests.length;
+    let rounds = 0;
+    let moving = true;
+    const errors: string[] = [];
+    const refreshing = (async () => {
+      while (moving || rounds < 4) {
+        const [who, id] = rounds % 2 === 0 ? [a, pa.id] : [b, pb.id];
+        await vi.waitFor(async () => expect(await who.getToken(id)).toBe(tokens.issued.at(-1)), { timeout: 10_000 });
+        const view = await who.refresh(id, { rejectedToken: (await who.getToken(id)) ?? '' });
+        if (view.error) errors.push(view.error.code);
+        rounds++;
+      }
+    })();
+    const owner = cluster.ownerOf(slot);
+    const movedTo = await cluster.moveSlot(slot);
+    expect(movedTo).not.toBe(owner);
+    moving = false;
+    await refreshing;
+
+    // One fetch per round, none failed, both members on the same newest token, on the new master.
+    expect(errors).toEqual([]);
+    await vi.waitFor(async () => expect(await a.getToken(pa.id)).toBe(await b.getToken(pb.id)), { timeout: 10_000 });
+    expect(await a.getToken(pa.id)).toBe(tokens.issued.at(-1));
+    expect(tokens.requests.length - before).toBe(rounds);
+    expect(cluster.cli(movedTo, 'cluster', 'countkeysinslot', String(slot)).trim()).not.toBe('0');
+    for (const { logs } of engines) expect(logs.join('\n')).not.toContain('team store unreachable');
+  }, 120_000);
+});
