@@ -137,6 +137,7 @@ describe('team addresses', () => {
       'redis+sentinel://s1:26379',
       'redis+sentinel:///mymaster',
       'sentinel://s1/m',
+      'redis+cluster://',
     ])
       expect(isTeamUrl(url), url).toBe(false);
   });

@@ -130,9 +130,15 @@ export function createRedisTeam(options: RedisTeamOptions): TeamPort {
   const keyCheck = keyCheckValue(key);
   const keyCheckKey = `${options.prefix}:keycheck`;
 
+  /** Resolves when the store is first connected or found unreachable: commands before that wait for it. */
+  let firstSettled: () => void = () => undefined;
+  const settled = new Promise<void>((resolve) => {
+    firstSettled = resolve;
+  });
   function setState(next: TeamConnection): void {
     if (next === state || closed) return;
     state = next;
+    firstSettled();
     if (next === 'unreachable') log.warn('team store unreachable');
     if (next === 'connected') log.info('team store connected');
     for (const listener of stateListeners) listener(next);
@@ -145,7 +151,7 @@ export function createRedisTeam(options: RedisTeamOptions): TeamPort {
     const stored = await command(async () => {
       await client.set(keyCheckKey, keyCheck, { condition: 'NX' });
       return client.get(keyCheckKey);
-    });
+    }, true);
     const mismatch = stored !== keyCheck;
     if (mismatch === keyMismatch) return;
     keyMismatch = mismatch;
@@ -197,11 +203,15 @@ export function createRedisTeam(options: RedisTeamOptions): TeamPort {
   }
 
   /** Runs a command, failing as unreachable when it errs or takes too long. */
-  async function command<T>(run: () => Promise<T>): Promise<T> {
+  async function command<T>(run: () => Promise<T>, connecting = false): Promise<T> {
     if (closed) throw new TeamUnavailableError();
     options.observer?.roundTrip?.();
     let timer: ReturnType<typeof setTimeout> | undefined;
     try {
+      // Just started: the first command waits (within its time) for the connection to be made.
+      if (state === 'connecting' && !connecting) {
+        await Promise.race([settled, new Promise((resolve) => setTimeout(resolve, timeoutMs).unref?.())]);
+      }
       return await Promise.race([
         retryingTryAgain(run),
         new Promise<never>((_, reject) => {
