@@ -18,7 +18,8 @@ export async function startSentinelGroup() {
   const redis = (port: number, extra: string[] = []) => {
     const child = spawn(
       REDIS_SERVER,
-      ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', ...extra],
+      // --dir: a replica's full sync writes an RDB file; it goes in the group's own folder.
+      ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, ...extra],
       { stdio: 'ignore' },
     );
     children.set(port, child);
