@@ -6,7 +6,9 @@
  *  2. reading a shared token through tokentray-server's API at 500 requests/s (p50, p99) — goal
  *     p99 <= 2 ms on loopback;
  *  3. tokentray-server with 10,000 profiles against a fake that answers after 5 ms: refreshing all
- *     of them, beside the physical limit N × latency ÷ per-host cap; and heap per profile.
+ *     of them, beside the physical limit N × latency ÷ per-host cap; and heap per profile;
+ *  4. bytes sent to storage per refresh (/proc/self/io write_bytes, page granularity) at 100,
+ *     1,000 and 10,000 profiles: flat when refreshes go to the journal.
  * Run: npm run bench:team   (prints figures, asserts nothing). Needs redis-server (Debian's package).
  * BENCH_PROFILES=100 BENCH_SECONDS=10 BENCH_SERVER_PROFILES=10000 by default.
  */
@@ -136,6 +138,27 @@ const shared = await openLoop({
 });
 await reading.server.stop();
 
+/** Bytes this process has caused to be written to storage so far (Linux). */
+const writeBytes = () => Number(/write_bytes: (\d+)/.exec(readFileSync('/proc/self/io', 'utf8'))?.[1] ?? Number.NaN);
+/** 4. Storage bytes per refresh: REFRESHES refreshes, one at a time, of a server holding `count` profiles. */
+const REFRESHES = 200;
+async function bytesPerRefresh(count: number): Promise<number> {
+  const running = await serve(`bytes-${count}`, count, false);
+  const engine = running.server.service;
+  const all = engine.listProfiles().map((view) => view.id);
+  await Promise.all(all.map((id) => engine.getToken(id)));
+  const before = writeBytes();
+  for (let i = 0; i < REFRESHES; i++) {
+    const id = all[i % all.length] ?? '';
+    await engine.refresh(id, { rejectedToken: (await engine.getToken(id)) ?? '' });
+  }
+  const bytes = (writeBytes() - before) / REFRESHES;
+  await running.server.stop();
+  return bytes;
+}
+const perRefresh = [100, 1_000, SERVER_PROFILES].map((count) => [count, 0] as [number, number]);
+for (const entry of perRefresh) entry[1] = await bytesPerRefresh(entry[0]);
+
 // 3. 10,000 profiles: start (add and fetch all), then refresh all at once.
 const big = await serve('big', SERVER_PROFILES, false);
 const service = big.server.service;
@@ -163,4 +186,7 @@ console.log(
 );
 console.log(
   `tokentray-server, ${SERVER_PROFILES} profiles, ${LATENCY_MS} ms token endpoint, ${CAP} per host: refresh all ${(refreshAll / 1000).toFixed(2)} s vs physical limit ${(limit / 1000).toFixed(2)} s = ${(refreshAll / limit).toFixed(2)}× (goal <= 2×); start-up with first fetch of all ${(firstAll / 1000).toFixed(2)} s; heap ${(heapPerProfile / 1024).toFixed(1)} KiB per profile`,
+);
+console.log(
+  `bytes sent to storage per refresh (${REFRESHES} refreshes one at a time): ${perRefresh.map(([count, bytes]) => `${count} profiles ${(bytes / 1024).toFixed(1)} KiB`).join(', ')}`,
 );

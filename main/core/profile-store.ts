@@ -34,6 +34,8 @@ const storedProfile = z.object({
   team: maybe(z.object({ generation: z.number(), refreshedBy: z.string() })),
   /** `direct` or a proxy URL without its password (sealed in `secrets.proxyPassword`). */
   proxy: maybe(z.string()),
+  /** Raised by every write of the record: a journal line applies only over an older one. */
+  rev: maybe(z.number()),
 });
 
 export type StoredProfile = Omit<z.infer<typeof storedProfile>, 'lastError'> & { lastError?: TokenError | undefined };
@@ -97,7 +99,7 @@ export function loadProfiles(store: KeyValueStore, now: number): LoadResult {
  * version must not make every later read of the profile throw. A saved failure that another
  * version wrote differently is dropped, not the whole profile.
  */
-function readRecord(record: unknown): StoredProfile | string {
+export function readRecord(record: unknown): StoredProfile | string {
   const parsed = storedProfile.safeParse(record);
   if (!parsed.success) return 'unreadable profile';
   const { lastError, ...rest } = parsed.data;
@@ -115,7 +117,7 @@ export function saveProfiles(store: KeyValueStore, profiles: readonly StoredProf
   store.set(KEYS.profiles, profiles);
 }
 
-function quarantine(store: KeyValueStore, entry: { reason: string; at: number; data: unknown }): void {
+export function quarantine(store: KeyValueStore, entry: { reason: string; at: number; data: unknown }): void {
   const existing = store.get(KEYS.quarantine, []);
   store.set(KEYS.quarantine, [...(Array.isArray(existing) ? existing : []), entry]);
 }

@@ -24,7 +24,8 @@ export interface RefreshRunnerDeps {
   /** Aborted when the engine closes: requests in flight stop at once. */
   signal: AbortSignal;
   /** Writes the store; resolves when the change is on disk or the failure is recorded. */
-  persist(): Promise<void>;
+  /** Saves the record (or everything, without an id) before the change is acknowledged. */
+  persist(id?: string): Promise<void>;
   /** Tells listeners that views changed. */
   emit(): void;
   /** The team shared profiles refresh through, if any (team mode). */
@@ -165,12 +166,12 @@ export function createRefreshRunner(deps: RefreshRunnerDeps) {
       record.lastError = { ...failure('credentials_unreadable'), at: deps.now() };
       record.retryAt = undefined;
       log.warn('stored keys cannot be decrypted', { profile: id });
-      await deps.persist();
+      await deps.persist(id);
       return;
     }
     // A shared profile goes through the team: one member fetches, the others take its token.
     if (record.shared && deps.team() && (await team.refresh(record, credentials, { force, rejected })) === 'done') {
-      if (!stale()) await deps.persist();
+      if (!stale()) await deps.persist(id);
       return;
     }
     const startedAt = deps.now();
@@ -186,7 +187,7 @@ export function createRefreshRunner(deps: RefreshRunnerDeps) {
     }
     // A token is handed out only once it is saved: a lost token would be fetched again after a
     // restart, and for WeChat's classic endpoint that revokes the one the user just copied.
-    await deps.persist();
+    await deps.persist(id);
   }
 
   /**

@@ -20,6 +20,11 @@ import type { UpstreamInit } from './upstream.ts';
 /** The engine's seam: what createTokenService takes and what it returns. */
 
 export interface TokenServiceOptions {
+  /**
+   * A journal file beside the store (tokentray-server): each refresh appends its record there
+   * instead of rewriting the whole store, which is rewritten only for edits and compaction.
+   */
+  journalFile?: string;
   store: KeyValueStore;
   cipher: Cipher;
   /** ms since epoch; defaults to Date.now. */

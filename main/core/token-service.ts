@@ -11,6 +11,7 @@ import { providerFacts, tokenEndpoint } from './providers/facts.ts';
 import { isDue } from './refresh-policy.ts';
 import { createRefreshRunner } from './refresh-runner.ts';
 import { createSecretBox } from './secret-box.ts';
+import { JOURNAL_MIN_BYTES, openStoreJournal, replayJournal } from './store-journal.ts';
 import { createStoreWriter } from './store-writer.ts';
 import { LOCK_LOST, type TeamPort } from './team/team-port.ts';
 import type { TokenService, TokenServiceOptions } from './token-service-api.ts';
@@ -62,14 +63,39 @@ export function createTokenService(options: TokenServiceOptions): TokenService {
   let closing: Promise<void> | undefined;
   let closed = false;
 
+  const journal = options.journalFile ? openStoreJournal(options.journalFile) : undefined;
+  /** Records changed since the last write (a journal line each), or the whole store to rewrite. */
+  const dirty = new Set<string>();
+  let rewrite = false;
+  if (journal) rewrite = replayJournal(journal, records, store, loaded.issues, now());
   for (const issue of loaded.issues) log.warn('store problem', { kind: issue.kind });
   const writer = createStoreWriter({
-    write: () => saveProfiles(store, [...records.values()]),
+    write: () => {
+      // Each write raises the revision of what it writes: a journal line applies only over older.
+      const bump = (record: StoredProfile) => {
+        record.rev = (record.rev ?? 0) + 1;
+        return record;
+      };
+      if (journal && !rewrite && journal.bytes() < Math.max(JOURNAL_MIN_BYTES, records.size * 1024)) {
+        journal.append([...dirty].flatMap((id) => records.get(id) ?? []).map(bump));
+      } else {
+        saveProfiles(store, [...records.values()].map(bump));
+        journal?.reset();
+      }
+      dirty.clear();
+      rewrite = false;
+    },
     onHealthChange: () => emit(),
     logger: log,
   });
   /** Token state: a failed write keeps it in memory, is retried and shown as a store issue. */
-  const persist = () => writer.commit().catch(() => undefined);
+  const persist = (id?: string) => {
+    if (id === undefined) rewrite = true;
+    else dirty.add(id);
+    return writer.commit().catch(() => undefined);
+  };
+  // A journal read back at start is folded into the store at once.
+  if (rewrite) void persist();
   const secrets = createSecretBox(cipher);
   let team: TeamPort | undefined;
   let detachTeam: () => void = () => undefined;
@@ -92,7 +118,14 @@ export function createTokenService(options: TokenServiceOptions): TokenService {
   const registry = createProfileRegistry({
     records,
     secrets,
-    writer,
+    // An edit (add, change, remove) rewrites the store: the journal holds refreshes only.
+    writer: {
+      ...writer,
+      commit: () => {
+        rewrite = true;
+        return writer.commit();
+      },
+    },
     now,
     log,
     invalidate: runner.invalidate,
@@ -167,7 +200,7 @@ export function createTokenService(options: TokenServiceOptions): TokenService {
       for (const id of runner.team.profilesOf(slot)) {
         runner.team
           .adopt(id)
-          .then((kept) => (kept ? persist().then(emit) : undefined))
+          .then((kept) => (kept ? persist(id).then(emit) : undefined))
           .catch(() => undefined);
       }
     });
@@ -198,7 +231,7 @@ export function createTokenService(options: TokenServiceOptions): TokenService {
         if (opened) runner.team.learn(record, opened.credentials);
       }
       const kept = await runner.team.adopt(record.id).catch(() => false);
-      if (kept) await persist();
+      if (kept) await persist(record.id);
     }
     emit();
   }
@@ -229,7 +262,7 @@ export function createTokenService(options: TokenServiceOptions): TokenService {
     if (record.token !== token) return opened.plain;
     if (opened.resealed !== undefined) {
       record.token = { ...token, value: opened.resealed };
-      void persist();
+      void persist(record.id);
     }
     if (opened.unreadable) {
       // The keychain no longer opens it; a fresh token replaces it.

@@ -116,6 +116,8 @@ export async function startServer(options: ServerOptions) {
     logger,
     http: { userAgent: `TokenTray-server/${options.version}`, extraCertificates: () => authorities },
     maxConcurrentRequests: config.requestsPerHost,
+    // A refresh appends its record to a journal instead of rewriting every profile (10,000 of them).
+    journalFile: join(config.state, 'tokens.journal'),
     observer: metrics.observer,
     ...(team ? { team } : {}),
   });

@@ -3,7 +3,9 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Conf from 'conf';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTokenService } from '../../main/core/index.ts';
 import { createAesGcmCipher } from '../support/aes-gcm-cipher.ts';
 import { type FakeTokenServer, startFakeTokenServer } from '../support/fake-token-server.ts';
 
@@ -19,11 +21,11 @@ afterAll(async () => {
 });
 
 /** Runs the engine in a child, kills it with SIGKILL mid-work, returns what it acknowledged and what is on disk. */
-async function killedMidWork(killAfterMs: number) {
+async function killedMidWork(killAfterMs: number, mode: '' | 'journal' = '') {
   const dir = mkdtempSync(join(tmpdir(), 'tokentray-kill-'));
   const key = randomBytes(32);
   const acknowledged = new Map<string, string>();
-  const child = fork(CHILD, [dir, key.toString('hex'), server.baiduUrl, '4'], { stdio: 'ignore' });
+  const child = fork(CHILD, [dir, key.toString('hex'), server.baiduUrl, '4', mode], { stdio: 'ignore' });
   const exited = new Promise((resolve) => child.once('exit', resolve));
   await new Promise<void>((resolve) => {
     child.on('message', (message: { type: string; id: string; token: string }) => {
@@ -33,6 +35,23 @@ async function killedMidWork(killAfterMs: number) {
   });
   child.kill('SIGKILL');
   await exited;
+  if (mode === 'journal') {
+    // What a restart reads back: the store with the journal applied over it.
+    const service = createTokenService({
+      store: new Conf({ cwd: dir, configName: 'config', configFileMode: 0o600 }),
+      cipher: createAesGcmCipher(key),
+      journalFile: join(dir, 'tokens.journal'),
+      http: { timeoutMs: 1 },
+    });
+    const onDisk = new Map<string, string>();
+    for (const view of service.listProfiles()) {
+      const token = await service.getToken(view.id).catch(() => undefined);
+      if (token) onDisk.set(view.id, token);
+    }
+    await service.close();
+    rmSync(dir, { recursive: true, force: true });
+    return { acknowledged, onDisk };
+  }
   const stored = JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8')) as {
     profiles: { id: string; token?: { value: string } }[];
   };
@@ -61,4 +80,19 @@ describe('durability', () => {
     expect(checked).toBeGreaterThan(TRIALS);
     expect(lost).toEqual([]);
   }, 60_000);
+
+  it('loses none either when refreshes go to the journal (tokentray-server)', async () => {
+    let checked = 0;
+    const lost: string[] = [];
+    for (let trial = 0; trial < TRIALS; trial++) {
+      const { acknowledged, onDisk } = await killedMidWork(10 + Math.floor(Math.random() * 150), 'journal');
+      for (const [id, token] of acknowledged) {
+        checked += 1;
+        const saved = onDisk.get(id);
+        if (saved === undefined || server.issued.indexOf(saved) < server.issued.indexOf(token)) lost.push(token);
+      }
+    }
+    expect(checked).toBeGreaterThan(TRIALS);
+    expect(lost).toEqual([]);
+  }, 90_000);
 });

@@ -2,16 +2,18 @@
  * A child process for the durability test: runs the engine over a real conf store and keeps
  * refreshing tokens, telling the parent about each one only after the engine handed it out.
  * The parent kills it with SIGKILL at a random moment and then reads what reached the disk.
- * Usage (by the test only): node durability-child.ts <store dir> <cipher key hex> <token URL> <profiles>
+ * Usage (by the test only): node durability-child.ts <store dir> <cipher key hex> <token URL> <profiles> [journal]
+ * With `journal`, refreshes go to a journal beside the store (tokentray-server's way).
  */
 import Conf from 'conf';
 import { createTokenService } from '../../main/core/index.ts';
 import { createAesGcmCipher } from './aes-gcm-cipher.ts';
 
-const [dir = '', keyHex = '', tokenUrl = '', count = '4'] = process.argv.slice(2);
+const [dir = '', keyHex = '', tokenUrl = '', count = '4', mode = ''] = process.argv.slice(2);
 const service = createTokenService({
   store: new Conf({ cwd: dir, configName: 'config', configFileMode: 0o600 }),
   cipher: createAesGcmCipher(Buffer.from(keyHex, 'hex')),
+  ...(mode === 'journal' ? { journalFile: `${dir}/tokens.journal` } : {}),
 });
 const send = (message: unknown) => new Promise((resolve) => process.send?.(message, resolve));
 
