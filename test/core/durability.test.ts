@@ -64,34 +64,31 @@ async function killedMidWork(killAfterMs: number, mode: '' | 'journal' = '') {
   return { acknowledged, onDisk };
 }
 
+/** TRIALS kills at random moments: how many acknowledged tokens were checked, and those lost. */
+async function killTrials(mode: '' | 'journal') {
+  let checked = 0;
+  const lost: string[] = [];
+  for (let trial = 0; trial < TRIALS; trial++) {
+    const { acknowledged, onDisk } = await killedMidWork(10 + Math.floor(Math.random() * 150), mode);
+    for (const [id, token] of acknowledged) {
+      checked += 1;
+      // The disk may hold a newer token than the last one acknowledged, never an older one.
+      const saved = onDisk.get(id);
+      if (saved === undefined || server.issued.indexOf(saved) < server.issued.indexOf(token)) lost.push(token);
+    }
+  }
+  return { checked, lost };
+}
+
 describe('durability', () => {
   it('loses no token it has handed out when the process is killed at any moment', async () => {
-    let checked = 0;
-    const lost: string[] = [];
-    for (let trial = 0; trial < TRIALS; trial++) {
-      const { acknowledged, onDisk } = await killedMidWork(10 + Math.floor(Math.random() * 150));
-      for (const [id, token] of acknowledged) {
-        checked += 1;
-        // The file may hold a newer token than the last one acknowledged, never an older one.
-        const saved = onDisk.get(id);
-        if (saved === undefined || server.issued.indexOf(saved) < server.issued.indexOf(token)) lost.push(token);
-      }
-    }
+    const { checked, lost } = await killTrials('');
     expect(checked).toBeGreaterThan(TRIALS);
     expect(lost).toEqual([]);
   }, 60_000);
 
   it('loses none either when refreshes go to the journal (tokentray-server)', async () => {
-    let checked = 0;
-    const lost: string[] = [];
-    for (let trial = 0; trial < TRIALS; trial++) {
-      const { acknowledged, onDisk } = await killedMidWork(10 + Math.floor(Math.random() * 150), 'journal');
-      for (const [id, token] of acknowledged) {
-        checked += 1;
-        const saved = onDisk.get(id);
-        if (saved === undefined || server.issued.indexOf(saved) < server.issued.indexOf(token)) lost.push(token);
-      }
-    }
+    const { checked, lost } = await killTrials('journal');
     expect(checked).toBeGreaterThan(TRIALS);
     expect(lost).toEqual([]);
   }, 90_000);

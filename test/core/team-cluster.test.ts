@@ -1,10 +1,9 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { createRedisTeam, createTokenService, newTeamKey, type TokenService } from '../../main/core/index.ts';
-import { createAesGcmCipher } from '../support/aes-gcm-cipher.ts';
-import { API_KEY, recordingLogger, SECRET_KEY } from '../support/engine-fixture.ts';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { newTeamKey } from '../../main/core/index.ts';
+import { API_KEY, SECRET_KEY } from '../support/engine-fixture.ts';
 import { type FakeTokenServer, startFakeTokenServer } from '../support/fake-token-server.ts';
 import { startRedisCluster } from '../support/redis-cluster.ts';
-import { createTempStore } from '../support/temp-store.ts';
+import { useTeamMembers } from '../support/team-members.ts';
 
 /**
  * Team mode on a Redis Cluster of three masters (real redis-server processes): every key of a
@@ -15,7 +14,7 @@ const PREFIX = 'tt-cluster';
 const TEAM_KEY = newTeamKey();
 let cluster: Awaited<ReturnType<typeof startRedisCluster>>;
 let tokens: FakeTokenServer;
-const engines: { service: TokenService; cleanup(): void; logs: string[] }[] = [];
+const { engines, member: join } = useTeamMembers({ prefix: PREFIX, teamKey: TEAM_KEY });
 
 beforeAll(async () => {
   cluster = await startRedisCluster();
@@ -25,37 +24,8 @@ afterAll(async () => {
   await cluster?.stop();
   await tokens?.close();
 });
-afterEach(async () => {
-  for (const engine of engines.splice(0)) {
-    await engine.service.close();
-    engine.cleanup();
-  }
-});
-
-async function member(name: string) {
-  const temp = createTempStore();
-  const logs: string[] = [];
-  const team = await createRedisTeam({
-    url: cluster.url,
-    prefix: PREFIX,
-    teamKey: TEAM_KEY,
-    member: name,
-    role: 'member',
-    soloWhenUnreachable: false,
-    lockMs: 5_000,
-    logger: recordingLogger(logs),
-  });
-  const service = createTokenService({
-    store: temp.store,
-    cipher: createAesGcmCipher(),
-    logger: recordingLogger(logs),
-    http: { timeoutMs: 5_000 },
-    team,
-  });
-  engines.push({ service, cleanup: temp.cleanup, logs });
-  await vi.waitFor(() => expect(service.teamStatus()?.connection).toBe('connected'), { timeout: 20_000 });
-  return service;
-}
+/** A member of the team through the cluster's seed nodes. */
+const member = async (name: string) => (await join(cluster.url, name)).service;
 
 const input = { name: 'ERNIE', provider: 'baidu' as const, apiKey: API_KEY, secretKey: SECRET_KEY, shared: true };
 

@@ -1,16 +1,9 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import {
-  createRedisTeam,
-  createTokenService,
-  isTeamUrl,
-  newTeamKey,
-  type TokenService,
-} from '../../main/core/index.ts';
-import { createAesGcmCipher } from '../support/aes-gcm-cipher.ts';
-import { API_KEY, recordingLogger, SECRET_KEY } from '../support/engine-fixture.ts';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { isTeamUrl, newTeamKey } from '../../main/core/index.ts';
+import { API_KEY, SECRET_KEY } from '../support/engine-fixture.ts';
 import { type FakeTokenServer, startFakeTokenServer } from '../support/fake-token-server.ts';
 import { startSentinelGroup } from '../support/redis-sentinel.ts';
-import { createTempStore } from '../support/temp-store.ts';
+import { useTeamMembers } from '../support/team-members.ts';
 
 /**
  * Team mode on Redis Sentinel: a master, a replica and three sentinels (real redis-server
@@ -20,7 +13,7 @@ import { createTempStore } from '../support/temp-store.ts';
 const TEAM_KEY = newTeamKey();
 let group: Awaited<ReturnType<typeof startSentinelGroup>>;
 let tokens: FakeTokenServer;
-const engines: { service: TokenService; cleanup(): void; logs: string[] }[] = [];
+const { engines, member: join } = useTeamMembers({ prefix: 'tt-sentinel', teamKey: TEAM_KEY });
 
 beforeAll(async () => {
   group = await startSentinelGroup();
@@ -30,37 +23,8 @@ afterAll(async () => {
   await group?.stop();
   await tokens?.close();
 });
-afterEach(async () => {
-  for (const engine of engines.splice(0)) {
-    await engine.service.close();
-    engine.cleanup();
-  }
-});
-
-async function member(name: string) {
-  const temp = createTempStore();
-  const logs: string[] = [];
-  const team = await createRedisTeam({
-    url: group.url,
-    prefix: 'tt-sentinel',
-    teamKey: TEAM_KEY,
-    member: name,
-    role: 'member',
-    soloWhenUnreachable: false,
-    lockMs: 5_000,
-    logger: recordingLogger(logs),
-  });
-  const service = createTokenService({
-    store: temp.store,
-    cipher: createAesGcmCipher(),
-    logger: recordingLogger(logs),
-    http: { timeoutMs: 10_000 },
-    team,
-  });
-  engines.push({ service, cleanup: temp.cleanup, logs });
-  await vi.waitFor(() => expect(service.teamStatus()?.connection).toBe('connected'), { timeout: 20_000 });
-  return service;
-}
+/** A member of the team through the sentinels. */
+const member = async (name: string) => (await join(group.url, name)).service;
 
 const input = {
   name: 'ERNIE',

@@ -1,11 +1,10 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { createRedisTeam, createTokenService, newTeamKey, type TokenService } from '../../main/core/index.ts';
-import { createAesGcmCipher } from '../support/aes-gcm-cipher.ts';
-import { API_KEY, recordingLogger, SECRET_KEY } from '../support/engine-fixture.ts';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { newTeamKey } from '../../main/core/index.ts';
+import { API_KEY, SECRET_KEY } from '../support/engine-fixture.ts';
 import { type FakeTokenServer, startFakeTokenServer } from '../support/fake-token-server.ts';
 import { makePrivateCa } from '../support/private-ca.ts';
 import { startRedis, type TestRedis } from '../support/redis-server.ts';
-import { createTempStore } from '../support/temp-store.ts';
+import { useTeamMembers } from '../support/team-members.ts';
 
 /**
  * Team mode on a managed-style Redis: TLS only (`rediss://`, a private CA trusted like the company
@@ -20,7 +19,7 @@ const ca = makePrivateCa();
 const TEAM_KEY = newTeamKey();
 let redis: TestRedis;
 let tokens: FakeTokenServer;
-const engines: { service: TokenService; cleanup(): void; logs: string[] }[] = [];
+const { member: join } = useTeamMembers({ prefix: PREFIX, teamKey: TEAM_KEY });
 
 beforeAll(async () => {
   redis = await startRedis({
@@ -33,39 +32,15 @@ afterAll(async () => {
   await redis?.stop();
   await tokens?.close();
 });
-afterEach(async () => {
-  for (const engine of engines.splice(0)) {
-    await engine.service.close();
-    engine.cleanup();
-  }
-});
-
+/** A member as `user` (the minimal-ACL one by default), trusting the CA unless told not to; not waited for. */
 async function engine(member: string, options: { user?: string; trust?: boolean } = {}) {
-  const temp = createTempStore();
-  const logs: string[] = [];
   const url = new URL(redis.url);
   url.username = options.user ?? 'tokentray';
   url.password = PASSWORD;
-  const team = await createRedisTeam({
-    url: url.href,
-    prefix: PREFIX,
-    teamKey: TEAM_KEY,
-    member,
-    role: 'member',
-    soloWhenUnreachable: false,
-    lockMs: 5_000,
-    logger: recordingLogger(logs),
+  return join(url.href, member, {
+    connected: false,
     ...(options.trust === false ? {} : { extraCertificates: () => [ca.caPem] }),
   });
-  const service = createTokenService({
-    store: temp.store,
-    cipher: createAesGcmCipher(),
-    logger: recordingLogger(logs),
-    http: { timeoutMs: 3_000 },
-    team,
-  });
-  engines.push({ service, cleanup: temp.cleanup, logs });
-  return { service, logs };
 }
 
 const input = { name: 'ERNIE', provider: 'baidu' as const, apiKey: API_KEY, secretKey: SECRET_KEY, shared: true };

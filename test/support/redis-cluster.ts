@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from './free-port.ts';
-import { REDIS_SERVER } from './redis-server.ts';
+import { killAll, REDIS_SERVER } from './redis-server.ts';
 
 /** A Redis Cluster of three masters from Debian's redis-server, on free ports, no persistence. */
 export async function startRedisCluster() {
@@ -79,16 +79,7 @@ export async function startRedisCluster() {
       return to;
     },
     async stop(): Promise<void> {
-      await Promise.all(
-        children.map(
-          (child) =>
-            new Promise<void>((resolve) => {
-              if (child.exitCode !== null || child.signalCode !== null) return resolve();
-              child.once('exit', () => resolve());
-              child.kill('SIGKILL');
-            }),
-        ),
-      );
+      await killAll(children);
       rmSync(dir, { recursive: true, force: true });
     },
   };

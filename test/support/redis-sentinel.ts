@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from './free-port.ts';
-import { REDIS_SERVER } from './redis-server.ts';
+import { killAll, REDIS_SERVER } from './redis-server.ts';
 
 /**
  * A master, a replica and three sentinels from Debian's redis-server (`redis-server <conf>
@@ -79,16 +79,7 @@ export async function startSentinelGroup() {
       return Number(masterNow().trim().split('\n')[1]);
     },
     async stop(): Promise<void> {
-      await Promise.all(
-        [...children.values()].map(
-          (child) =>
-            new Promise<void>((resolve) => {
-              if (child.exitCode !== null || child.signalCode !== null) return resolve();
-              child.once('exit', () => resolve());
-              child.kill('SIGKILL');
-            }),
-        ),
-      );
+      await killAll(children.values());
       rmSync(dir, { recursive: true, force: true });
     },
   };

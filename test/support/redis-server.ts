@@ -152,3 +152,17 @@ export async function startRedis(
 }
 
 export type TestRedis = Awaited<ReturnType<typeof startRedis>>;
+
+/** Kills every process of a test's Redis group (SIGKILL) and waits for them to end. */
+export async function killAll(children: Iterable<ChildProcess>): Promise<void> {
+  await Promise.all(
+    [...children].map(
+      (child) =>
+        new Promise<void>((resolve) => {
+          if (child.exitCode !== null || child.signalCode !== null) return resolve();
+          child.once('exit', () => resolve());
+          child.kill('SIGKILL');
+        }),
+    ),
+  );
+}
