@@ -77,4 +77,34 @@ describe('team mode on a Redis Cluster', () => {
     expect(cluster.cli(movedTo, 'cluster', 'countkeysinslot', String(slot)).trim()).not.toBe('0');
     for (const { logs } of engines) expect(logs.join('\n')).not.toContain('team store unreachable');
   }, 120_000);
+
+  it('follows a master failover inside the cluster: the replica takes over, members go on', async () => {
+    const replicated = await startRedisCluster({ replicas: true });
+    try {
+      const a = (await join(replicated.url, 'a')).service;
+      const b = (await join(replicated.url, 'b')).service;
+      const pa = await a.addProfile({ ...input, tokenUrl: tokens.baiduUrl });
+      const pb = await b.addProfile({ ...input, tokenUrl: tokens.baiduUrl });
+      expect(await b.getToken(pb.id)).toBe(await a.getToken(pa.id));
+      const [key = ''] = replicated.keys().filter((name) => name.startsWith(`{${PREFIX}:`));
+      const slot = replicated.keySlot(key);
+      const before = tokens.requests.length;
+      const old = replicated.ownerOf(slot);
+      const promoted = await replicated.failMaster(slot);
+      expect(promoted).not.toBe(old);
+      // A refresh after the failover goes through the promoted replica and reaches the other member.
+      await vi.waitFor(
+        async () => {
+          const view = await a.refresh(pa.id, { rejectedToken: (await a.getToken(pa.id)) ?? '' });
+          expect(view.error).toBeUndefined();
+        },
+        { timeout: 30_000, interval: 500 },
+      );
+      await vi.waitFor(async () => expect(await b.getToken(pb.id)).toBe(await a.getToken(pa.id)), { timeout: 20_000 });
+      expect(tokens.requests.length - before).toBeLessThanOrEqual(2);
+      expect(replicated.cli(promoted, 'cluster', 'countkeysinslot', String(slot)).trim()).not.toBe('0');
+    } finally {
+      await replicated.stop();
+    }
+  }, 120_000);
 });

@@ -5,11 +5,14 @@ import { join } from 'node:path';
 import { freePort } from './free-port.ts';
 import { killAll, REDIS_SERVER } from './redis-server.ts';
 
-/** A Redis Cluster of three masters from Debian's redis-server, on free ports, no persistence. */
-export async function startRedisCluster() {
+/**
+ * A Redis Cluster of three masters (and, with `replicas`, one replica each) from Debian's
+ * redis-server, on free ports, no persistence; a master is failed after 1 s without an answer.
+ */
+export async function startRedisCluster(options: { replicas?: boolean } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'tokentray-cluster-'));
-  const ports = await Promise.all([1, 2, 3].map(() => freePort()));
-  const children: ChildProcess[] = [];
+  const ports = await Promise.all((options.replicas ? [1, 2, 3, 4, 5, 6] : [1, 2, 3]).map(() => freePort()));
+  const children = new Map<number, ChildProcess>();
   const cli = (port: number, ...args: string[]) =>
     execFileSync('redis-cli', ['-p', String(port), ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
   const answers = (port: number, ...args: string[]) => {
@@ -29,20 +32,32 @@ export async function startRedisCluster() {
   for (const port of ports) {
     const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'];
     args.push('--cluster-enabled', 'yes', '--cluster-config-file', join(dir, `nodes-${port}.conf`), '--dir', dir);
-    children.push(spawn(REDIS_SERVER, args, { stdio: 'ignore' }));
+    args.push('--cluster-node-timeout', '1000', '--cluster-replica-validity-factor', '0');
+    children.set(port, spawn(REDIS_SERVER, args, { stdio: 'ignore' }));
   }
   for (const port of ports) await until(() => answers(port, 'ping').includes('PONG'), `node ${port}`);
-  execFileSync('redis-cli', ['--cluster', 'create', ...ports.map((port) => `127.0.0.1:${port}`), '--cluster-yes'], {
-    stdio: 'ignore',
-  });
+  const create = ['--cluster', 'create', ...ports.map((port) => `127.0.0.1:${port}`), '--cluster-yes'];
+  if (options.replicas) create.push('--cluster-replicas', '1');
+  execFileSync('redis-cli', create, { stdio: 'ignore' });
   await until(() => ports.every((port) => answers(port, 'cluster', 'info').includes('cluster_state:ok')), 'cluster ok');
+  if (options.replicas) {
+    await until(
+      () =>
+        answers(ports[0] as number, 'cluster', 'nodes')
+          .split('\n')
+          .filter((line) => line.includes(' slave ')).length === 3,
+      'replicas attached',
+    );
+  }
 
   const idOf = (port: number) => cli(port, 'cluster', 'myid').trim();
   /** The port of the master that serves a hash slot now. */
   const ownerOf = (slot: number) => {
-    for (const line of cli(ports[0] as number, 'cluster', 'nodes').split('\n')) {
+    // Asked of any node still answering (a killed master does not).
+    const nodes = ports.map((port) => answers(port, 'cluster', 'nodes')).find((text) => text !== '') ?? '';
+    for (const line of nodes.split('\n')) {
       const fields = line.split(' ');
-      if (!fields[2]?.includes('master')) continue;
+      if (!fields[2]?.includes('master') || fields[2].includes('fail')) continue;
       for (const range of fields.slice(8)) {
         const [from = -1, to = from] = range.split('-').map(Number);
         if (slot >= from && slot <= to) return Number(/:(\d+)@/.exec(fields[1] ?? '')?.[1]);
@@ -78,8 +93,21 @@ export async function startRedisCluster() {
       await until(() => ownerOf(slot) === to, 'the slot move');
       return to;
     },
+    /** Kills the master serving `slot` (SIGKILL) and waits until its replica has taken the slot over. */
+    async failMaster(slot: number): Promise<number> {
+      const old = ownerOf(slot);
+      children.get(old)?.kill('SIGKILL');
+      const alive = ports.find((port) => port !== old) as number;
+      await until(() => {
+        const owner = ownerOf(slot);
+        return (
+          Number.isFinite(owner) && owner !== old && answers(alive, 'cluster', 'info').includes('cluster_state:ok')
+        );
+      }, 'a failover');
+      return ownerOf(slot);
+    },
     async stop(): Promise<void> {
-      await killAll(children);
+      await killAll(children.values());
       rmSync(dir, { recursive: true, force: true });
     },
   };

@@ -29,6 +29,8 @@ export interface RedisConnection {
   /** Hears `true` when the store is (again) reachable, `false` when it is lost. */
   onChange(listener: (up: boolean) => void): void;
   subscribe(channel: string, listener: (message: string) => void): void;
+  /** A command failed: a connection that can learn the topology afresh (a cluster) does so. */
+  trouble?(): void;
   close(): Promise<void>;
 }
 
@@ -219,7 +221,13 @@ function managedConnection(
     },
     async close() {
       state.stop();
-      await client.close().catch(() => client.destroy());
+      // A graceful close waits for nodes that may be gone for good: a second at most, then cut.
+      const closed = client.close().then(
+        () => true,
+        () => false,
+      );
+      const waited = new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 1_000).unref?.());
+      if (!(await Promise.race([closed, waited]))) await Promise.resolve(client.destroy()).catch(() => undefined);
     },
   };
 }
@@ -243,21 +251,74 @@ function sentinelConnection(options: RedisConnectionOptions): RedisConnection {
   );
 }
 
+/** A cluster's topology is learnt afresh at most this often when commands fail. */
+const RENEW_MS = 2_000;
+
 /**
  * A Redis Cluster: node-redis learns the slots from the seed nodes and follows MOVED and ASK
- * redirections (resharding) and failovers; every key of one credential shares a hash slot.
+ * redirections (resharding); every key of one credential shares a hash slot. A master that dies
+ * sends no MOVED, so when commands fail the client is made anew from the seeds, which then name
+ * the promoted replica (node-redis 5 rediscovers on redirections only).
  */
 function clusterConnection(options: RedisConnectionOptions): RedisConnection {
   const [, user, password, hosts = ''] = CLUSTER_URL.exec(options.url) ?? [];
-  const cluster = createCluster({
-    rootNodes: nodesOf(hosts, '6379').map(({ host, port }) => ({ socket: { host, port } })),
-    defaults: { ...credentialsOf(options, user, password), socket: socketBase },
-    maxCommandRedirections: 8,
-  });
-  return managedConnection(
-    cluster as unknown as ManagedClient,
-    () => cluster.sendCommand(undefined, true, ['PING']),
-    ['error', 'node-error'],
-    (slot) => `{${slot}}`,
-  );
+  const make = () =>
+    createCluster({
+      rootNodes: nodesOf(hosts, '6379').map(({ host, port }) => ({ socket: { host, port } })),
+      defaults: { ...credentialsOf(options, user, password), socket: socketBase, disableOfflineQueue: true },
+      maxCommandRedirections: 8,
+    });
+  let current = make();
+  let renewedAt = 0;
+  let closed = false;
+  let subscription: [string, (message: string) => void] | undefined;
+  const state = probedState(() => current.sendCommand(undefined, true, ['PING']));
+  const start = (cluster: ReturnType<typeof make>) => {
+    cluster.on('error', state.soon);
+    cluster.on('node-error', state.soon);
+    void cluster
+      .connect()
+      .then(async () => {
+        if (subscription) await cluster.subscribe(...subscription);
+        await state.probe();
+      })
+      .catch(() => state.soon());
+  };
+  const cut = async (cluster: ReturnType<typeof make>) => {
+    const done = cluster.close().then(
+      () => true,
+      () => false,
+    );
+    const waited = new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 1_000).unref?.());
+    if (!(await Promise.race([done, waited]))) await Promise.resolve(cluster.destroy()).catch(() => undefined);
+  };
+  start(current);
+  const commands: TeamCommands = {
+    set: (...args) => (current as unknown as TeamCommands).set(...args),
+    get: (key) => (current as unknown as TeamCommands).get(key),
+    eval: (script, evalOptions) => (current as unknown as TeamCommands).eval(script, evalOptions),
+  };
+  return {
+    commands,
+    slotKey: (slot) => `{${slot}}`,
+    up: state.up,
+    onChange: state.onChange,
+    subscribe(channel, listener) {
+      subscription = [channel, listener];
+      if (current.isOpen) void current.subscribe(channel, listener).catch(() => undefined);
+    },
+    trouble() {
+      if (closed || Date.now() - renewedAt < RENEW_MS) return;
+      renewedAt = Date.now();
+      const old = current;
+      current = make();
+      start(current);
+      void cut(old);
+    },
+    async close() {
+      closed = true;
+      state.stop();
+      await cut(current);
+    },
+  };
 }

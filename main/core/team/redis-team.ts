@@ -219,6 +219,8 @@ export function createRedisTeam(options: RedisTeamOptions): TeamPort {
         }),
       ]);
     } catch (error) {
+      // A cluster learns its topology afresh (a master may have died: no redirection says so).
+      if (!/NOPERM/.test(String((error as Error | undefined)?.message))) connection.trouble?.();
       throw new TeamUnavailableError(error);
     } finally {
       clearTimeout(timer);
