@@ -193,6 +193,36 @@ interface ManagedClient {
   readonly isOpen: boolean;
 }
 
+type Subscription = [string, (message: string) => void];
+
+/** Connects a Sentinel or Cluster client: subscribes once connected, then learns whether it is up. */
+function startManaged(
+  client: ManagedClient,
+  state: ProbedState,
+  events: readonly string[],
+  subscription: () => Subscription | undefined,
+): void {
+  for (const event of events) client.on(event, state.soon);
+  void client
+    .connect()
+    .then(async () => {
+      const wanted = subscription();
+      if (wanted) await client.subscribe(...wanted);
+      await state.probe();
+    })
+    .catch(() => state.soon());
+}
+
+/** Closes a client; a graceful close waits for nodes that may be gone for good: a second at most, then cut. */
+async function closeManaged(client: ManagedClient): Promise<void> {
+  const closed = client.close().then(
+    () => true,
+    () => false,
+  );
+  const waited = new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 1_000).unref?.());
+  if (!(await Promise.race([closed, waited]))) await Promise.resolve(client.destroy()).catch(() => undefined);
+}
+
 /** A Sentinel or Cluster client as the team's connection, told up or down by PING. */
 function managedConnection(
   client: ManagedClient,
@@ -201,15 +231,8 @@ function managedConnection(
   slotKey: (name: string) => string,
 ): RedisConnection {
   const state = probedState(ping);
-  for (const event of events) client.on(event, state.soon);
-  let subscription: [string, (message: string) => void] | undefined;
-  void client
-    .connect()
-    .then(async () => {
-      if (subscription) await client.subscribe(...subscription);
-      await state.probe();
-    })
-    .catch(() => state.soon());
+  let subscription: Subscription | undefined;
+  startManaged(client, state, events, () => subscription);
   return {
     commands: client as unknown as TeamCommands,
     slotKey,
@@ -221,13 +244,7 @@ function managedConnection(
     },
     async close() {
       state.stop();
-      // A graceful close waits for nodes that may be gone for good: a second at most, then cut.
-      const closed = client.close().then(
-        () => true,
-        () => false,
-      );
-      const waited = new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 1_000).unref?.());
-      if (!(await Promise.race([closed, waited]))) await Promise.resolve(client.destroy()).catch(() => undefined);
+      await closeManaged(client);
     },
   };
 }
@@ -271,27 +288,11 @@ function clusterConnection(options: RedisConnectionOptions): RedisConnection {
   let current = make();
   let renewedAt = 0;
   let closed = false;
-  let subscription: [string, (message: string) => void] | undefined;
+  let subscription: Subscription | undefined;
   const state = probedState(() => current.sendCommand(undefined, true, ['PING']));
-  const start = (cluster: ReturnType<typeof make>) => {
-    cluster.on('error', state.soon);
-    cluster.on('node-error', state.soon);
-    void cluster
-      .connect()
-      .then(async () => {
-        if (subscription) await cluster.subscribe(...subscription);
-        await state.probe();
-      })
-      .catch(() => state.soon());
-  };
-  const cut = async (cluster: ReturnType<typeof make>) => {
-    const done = cluster.close().then(
-      () => true,
-      () => false,
-    );
-    const waited = new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 1_000).unref?.());
-    if (!(await Promise.race([done, waited]))) await Promise.resolve(cluster.destroy()).catch(() => undefined);
-  };
+  const start = (cluster: ReturnType<typeof make>) =>
+    startManaged(cluster as unknown as ManagedClient, state, ['error', 'node-error'], () => subscription);
+  const cut = (cluster: ReturnType<typeof make>) => closeManaged(cluster as unknown as ManagedClient);
   start(current);
   const commands: TeamCommands = {
     set: (...args) => (current as unknown as TeamCommands).set(...args),
