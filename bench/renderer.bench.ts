@@ -2,22 +2,31 @@
 /**
  * Renderer benchmark, in headless Chromium, each figure beside a yardstick measured in the same run:
  *  1. gzip size of the JS + CSS the window loads at first (the virtualizer's lazy chunk apart);
- *  2. navigation to 200 profiles' first screen painted, beside the floor: 200 static divs with the
- *     same text and `content-visibility: auto` (goal: at most 100 ms and at most 2x the floor);
+ *  2. navigation to 200 profiles' first screen painted, beside two floors: 200 static divs with the
+ *     same text and `content-visibility: auto` (goal: at most 100 ms and at most 2x that floor), and a
+ *     page whose only script asks the same stand-in preload for the profiles and paints nothing (what
+ *     any window drawn by script pays); the same at 3, 20 and 2,000 profiles, and ICU's first
+ *     Intl.DateTimeFormat in a fresh page;
  *  3. 2,000 profiles: the longest task while opening, searching (typed key by key) and scrolling
  *     (goal: none over 50 ms).
- * Run: npm run bench:renderer (builds first). Prints figures; asserts nothing.
+ * Each page says when its first screen is painted on the console, so nothing of the harness runs in
+ * the page while it loads. Run: npm run bench:renderer (builds first). Prints figures; asserts nothing.
+ * `npm run bench:renderer -- --compare DIR` measures another build's dist/renderer (an older commit's,
+ * built in a worktree) in the same runs, interleaved, for before/after figures on a noisy machine.
  */
 import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
 import { gzipSync } from 'node:zlib';
-import type { Page } from 'playwright-core';
 import { buildApp, launchBrowser, ROOT, serveRenderer } from '../test/support/browser-harness.ts';
-import { view } from '../test/support/views.ts';
+import { profilesOf, windowStub } from '../test/support/window-stub.ts';
 
 const PROFILES = 200;
 const MANY = 2000;
-const RUNS = 9;
+const COUNTS = [3, 20, PROFILES, MANY];
+const RUNS = 15;
+
+const { compare } = parseArgs({ options: { compare: { type: 'string' } } }).values;
 
 buildApp();
 const assets = join(ROOT, 'dist/renderer/assets');
@@ -34,28 +43,8 @@ for (const name of readdirSync(assets).filter((n) => n.endsWith('.js') || n.ends
   } else lazyGzip += size;
 }
 
-const now = Date.now();
-const profilesOf = (count: number) =>
-  Array.from({ length: count }, (_, i) =>
-    view({
-      id: `p${i}`,
-      name: `Profile ${i}`,
-      expiresAt: now + (i + 1) * 3_600_000,
-      refreshedAt: now - 60_000,
-      nextRefreshAt: now + i * 3_000_000,
-    }),
-  );
-
-/** A stand-in preload API answering at once, so the figure is the renderer's own work. */
-const stub = (count: number) => `window.tokentray = {
-  listProfiles: async () => { window.__dataAt = performance.now(); return { ok: true, value: ${JSON.stringify(profilesOf(count))} }; },
-  getSettings: async () => ({ ok: true, value: { clipboardClearSeconds: 60, startAtLogin: false, language: 'en',
-    notifications: { refreshFailed: true, expired: true, expiringSoon: true, recovered: true }, defaultRefreshMarginMinutes: 0, allowWeakSecretStorage: false } }),
-  getEnvironment: async () => ({ ok: true, value: { platform: 'linux', locale: 'en', version: 'bench', secretProtection: { kind: 'keychain', backend: 'gnome_libsecret' }, storeIssues: [], providers: [] } }),
-  updateInfo: async () => ({ ok: true, value: { state: 'idle' } }),
-  onProfilesChanged: () => () => {}, onSettingsChanged: () => () => {}, onFocusProfile: () => () => {}, onStoreIssues: () => () => {},
-  onUpdateChanged: () => () => {}, onTeamChanged: () => () => {}, onTokenUsed: () => () => {},
-};
+/** The stand-in preload (answering at once), the long-task counter and the first-screen signal. */
+const stub = (count: number) => `${windowStub(profilesOf(count))}
 window.__longest = { all: 0 };
 window.__phase = 'open';
 new PerformanceObserver((list) => {
@@ -68,59 +57,88 @@ new MutationObserver((_, observer) => {
   const cards = document.querySelectorAll('tt-profile-card article');
   const last = cards[cards.length - 1];
   if (cards.length === ${count} || (last && last.getBoundingClientRect().bottom >= innerHeight)) {
-    requestAnimationFrame(() => { window.__rendered = performance.now(); });
+    requestAnimationFrame(() => { window.__rendered = performance.now(); console.debug('painted ' + window.__rendered + ' ' + window.__dataAt); });
     observer.disconnect();
   }
 }).observe(document, { childList: true, subtree: true });`;
+
+const painted =
+  "requestAnimationFrame(() => console.debug('painted ' + performance.now() + ' ' + (window.__dataAt ?? 0)));";
 
 /** The floor: the same text in 200 static divs with content-visibility, painted from navigation. */
 function floorPage(sample: string): string {
   const card = `<div style="content-visibility:auto;contain-intrinsic-size:auto 170px;border:1px solid #ccc;margin:12px;padding:12px">${sample}</div>`;
   return `<!doctype html><html><body style="font-family:system-ui">${card.repeat(PROFILES)}
-<script>requestAnimationFrame(() => { window.__rendered = performance.now(); });</script></body></html>`;
+<script src="floor.js"></script></body></html>`;
+}
+
+/** The script floor: the window's own head (CSP, stylesheet), one module that asks for the profiles and paints nothing. */
+function scriptFloorPage(index: string): string {
+  return index.replace(
+    /<script type="module"[^>]*><\/script>/,
+    '<script type="module" src="./script-floor.js"></script>',
+  );
 }
 
 const server = await serveRenderer();
+const other = compare ? await serveRenderer(resolve(compare)) : undefined;
 const browser = await launchBrowser();
+const index = readFileSync(join(ROOT, 'dist/renderer/index.html'), 'utf8');
 const newPage = () => browser.newPage({ viewport: { width: 880, height: 640 } });
-const rendered = (page: Page) =>
-  page
-    .waitForFunction(() => (window as unknown as { __rendered?: number }).__rendered !== undefined)
-    .then(() =>
-      page.evaluate(() => {
-        const w = window as unknown as { __rendered: number; __dataAt: number };
-        return { rendered: w.__rendered, dataAt: w.__dataAt };
-      }),
-    );
+const at = (name: string) => new URL(name, server.url).href;
+const ICU_PROBE =
+  'const t = performance.now(); new Intl.DateTimeFormat(navigator.language, { dateStyle: "medium", timeStyle: "short" }).format(0); console.debug("painted " + (performance.now() - t) + " 0");';
 
-const times: number[] = [];
+/** Opens a page and waits for it to say its first screen is painted: when, and when it asked for the data. */
+async function paint(url: string, options: { profiles?: number; body?: Record<string, string>; keep?: boolean } = {}) {
+  const page = await newPage();
+  if (options.profiles !== undefined) await page.addInitScript(stub(options.profiles));
+  for (const [name, body] of Object.entries(options.body ?? {})) {
+    const contentType = name.endsWith('.html') ? 'text/html' : 'text/javascript';
+    await page.route(`**/${name}`, (route) => route.fulfill({ contentType, body }));
+  }
+  const said = page.waitForEvent('console', { predicate: (m) => m.text().startsWith('painted '), timeout: 60_000 });
+  await page.goto(url, { waitUntil: 'commit' });
+  const [painted = Number.NaN, dataAt = Number.NaN] = (await said).text().split(' ').slice(1).map(Number);
+  if (!options.keep) await page.close();
+  return { page, painted, dataAt };
+}
+
+// The floor shows the text of the app's first card, read once before measuring.
+const first = await paint(server.url, { profiles: PROFILES, keep: true });
+const sample = ((await first.page.locator('tt-profile-card').first().textContent()) ?? '').replace(/[<&]/g, ' ');
+await first.page.close();
+
+const times = new Map<number, number[]>(COUNTS.map((count) => [count, []]));
+const otherTimes = new Map<number, number[]>(COUNTS.map((count) => [count, []]));
 const renderTimes: number[] = [];
 const floorTimes: number[] = [];
-let sample = '';
+const scriptFloorTimes: number[] = [];
+const icuTimes: number[] = [];
 for (let run = 0; run < RUNS; run++) {
-  const page = await newPage();
-  await page.addInitScript(stub(PROFILES));
-  await page.goto(server.url);
-  const { rendered: at, dataAt } = await rendered(page);
-  times.push(at);
-  renderTimes.push(at - dataAt);
-  sample ||= (await page.locator('tt-profile-card').first().textContent()) ?? '';
-  await page.close();
-  const floor = await newPage();
-  // Served as a page of its own, so both figures run from a navigation.
-  await floor.route('**/floor.html', (route) =>
-    route.fulfill({ contentType: 'text/html', body: floorPage(sample.replace(/[<&]/g, ' ')) }),
+  for (const count of COUNTS) {
+    const app = await paint(server.url, { profiles: count });
+    times.get(count)?.push(app.painted);
+    if (count === PROFILES) renderTimes.push(app.painted - app.dataAt);
+    if (other) otherTimes.get(count)?.push((await paint(other.url, { profiles: count })).painted);
+  }
+  // Each yardstick is a page of its own, so every figure runs from a navigation.
+  floorTimes.push(
+    (await paint(at('floor.html'), { body: { 'floor.html': floorPage(sample), 'floor.js': painted } })).painted,
   );
-  await floor.goto(new URL('floor.html', server.url).href);
-  floorTimes.push((await rendered(floor)).rendered);
-  await floor.close();
+  const scriptFloor = {
+    'script-floor.html': scriptFloorPage(index),
+    'script-floor.js': `window.tokentray.listProfiles().then(() => { ${painted} });`,
+  };
+  scriptFloorTimes.push((await paint(at('script-floor.html'), { profiles: PROFILES, body: scriptFloor })).painted);
+  icuTimes.push(
+    (await paint(at('icu.html'), { body: { 'icu.html': '<script src="icu.js"></script>', 'icu.js': ICU_PROBE } }))
+      .painted,
+  );
 }
 
 // 2,000 profiles: open, search key by key, scroll; the longest task in each.
-const page = await newPage();
-await page.addInitScript(stub(MANY));
-await page.goto(server.url);
-await rendered(page);
+const { page } = await paint(server.url, { profiles: MANY, keep: true });
 await page.waitForTimeout(1000);
 const phase = (name: string) => page.evaluate((n) => ((window as unknown as { __phase: string }).__phase = n), name);
 await phase('search');
@@ -141,19 +159,35 @@ const cardsInDom = await page.locator('tt-profile-card').count();
 await page.close();
 await browser.close();
 await server.close();
+await other?.close();
 
 const medianOf = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN;
-const median = medianOf(times);
+const median = medianOf(times.get(PROFILES) ?? []);
 const floor = medianOf(floorTimes);
+const scriptFloor = medianOf(scriptFloorTimes);
 const task = (name: string) => `${(longest[name] ?? 0).toFixed(0)} ms`;
-console.log(`TokenTray renderer benchmark (${new Date().toISOString().slice(0, 10)})`);
+const ms = (value: number) => `${value.toFixed(0)} ms`;
+console.log(`TokenTray renderer benchmark (${new Date().toISOString().slice(0, 10)}), medians of ${RUNS} runs`);
 console.log(
   `  JS + CSS at start: ${(raw / 1024).toFixed(1)} KiB raw, ${(gzip / 1024).toFixed(1)} KiB gzip (target <= 60 KB); loaded for long lists: ${(lazyGzip / 1024).toFixed(1)} KiB gzip`,
 );
 console.log(
-  `  navigation to ${PROFILES} profiles' first screen painted: median ${median.toFixed(0)} ms over ${RUNS} runs (target <= 100 ms); floor (${PROFILES} static divs, content-visibility): ${floor.toFixed(0)} ms; ratio ${(median / floor).toFixed(2)} (target <= 2)`,
+  `  navigation to ${PROFILES} profiles' first screen painted: ${ms(median)} (target <= 100 ms); floor (${PROFILES} static divs, content-visibility): ${ms(floor)}; ratio ${(median / floor).toFixed(2)} (target <= 2)`,
 );
-console.log(`  ${PROFILES} profiles received to first screen painted: median ${medianOf(renderTimes).toFixed(0)} ms`);
+console.log(
+  `  script floor (the window's head, one module asking for the profiles, nothing drawn): ${ms(scriptFloor)} = ${(scriptFloor / floor).toFixed(2)}x the floor; the window costs ${ms(median - scriptFloor)} more`,
+);
+console.log(
+  `  first screen painted by number of profiles: ${COUNTS.map((count) => `${count}: ${ms(medianOf(times.get(count) ?? []))}`).join(', ')}`,
+);
+if (compare) {
+  const then = medianOf(otherTimes.get(PROFILES) ?? []);
+  console.log(
+    `  compared build (${compare}): ${PROFILES} profiles ${ms(then)} = ${(then / floor).toFixed(2)}x the floor; by number of profiles: ${COUNTS.map((count) => `${count}: ${ms(medianOf(otherTimes.get(count) ?? []))}`).join(', ')}`,
+  );
+}
+console.log(`  ${PROFILES} profiles received to first screen painted: ${ms(medianOf(renderTimes))}`);
+console.log(`  a fresh page's first Intl.DateTimeFormat (ICU's set-up): ${medianOf(icuTimes).toFixed(1)} ms`);
 console.log(
   `  ${MANY} profiles, longest task: opening ${task('open')}, searching ${task('search')}, scrolling ${task('scroll')} (target <= 50 ms; 0 = none over 50 ms); ${cardsInDom} cards in the page after scrolling`,
 );

@@ -18,8 +18,12 @@ import './profile-form.ts';
 import type { ProfileList } from './profile-list.ts';
 import './profile-list.ts';
 import { banners } from './banners.ts';
+import { afterPaint } from './frames.ts';
 import './settings-panel.ts';
 import { LightElement } from './light-element.ts';
+
+/** How long the window may stay blank waiting for its first answers before it says "Loading…". */
+const SLOW_START_MS = 300;
 
 type Screen =
   | { name: 'list' }
@@ -36,6 +40,8 @@ export class TokenTrayApp extends LightElement {
     screen: { state: true },
     message: { state: true },
     loadError: { state: true },
+    slowStart: { state: true },
+    settled: { state: true },
     announcement: { state: true },
     updateState: { state: true },
   };
@@ -45,6 +51,13 @@ export class TokenTrayApp extends LightElement {
   declare screen: Screen;
   declare message: string;
   declare loadError: string | undefined;
+  /** The first answers are late: the window says it is loading instead of staying blank. */
+  declare slowStart: boolean;
+  /**
+   * Past the first painted frame: the dialogs (export, confirmations) exist from then on, or as
+   * soon as one is asked for; the first screen does not pay for drawing them.
+   */
+  declare settled: boolean;
   /** The live region's words: state changes and failures, once each. */
   declare announcement: string;
   declare updateState: UpdateInfo;
@@ -62,13 +75,16 @@ export class TokenTrayApp extends LightElement {
     this.message = '';
     this.announcement = '';
     this.updateState = { state: 'idle' };
+    this.slowStart = false;
+    this.settled = false;
   }
 
   override connectedCallback(): void {
     super.connectedCallback();
     this.addEventListener('tt-toast', (e) => this.say((e as CustomEvent<string>).detail));
-    this.addEventListener('tt-profile', (e) =>
-      this.onProfileAction((e as CustomEvent<{ type: string; id: string }>).detail),
+    this.addEventListener(
+      'tt-profile',
+      (e) => void this.onProfileAction((e as CustomEvent<{ type: string; id: string }>).detail),
     );
     this.addEventListener('tt-saved', (e) => {
       this.returnFocus = undefined;
@@ -77,9 +93,9 @@ export class TokenTrayApp extends LightElement {
       void this.focusProfile((e as CustomEvent<ProfileView>).detail.id);
     });
     this.addEventListener('tt-cancel', () => this.back());
-    this.addEventListener('tt-export', () => {
+    this.addEventListener('tt-export', async () => {
       this.opener = document.activeElement as HTMLElement;
-      this.querySelector<ExportDialog>('tt-export-dialog')?.open();
+      (await this.dialog<ExportDialog>('tt-export-dialog'))?.open();
     });
     this.addEventListener('tt-import', () => void this.openImport());
     this.addEventListener('tt-removed', (e) => {
@@ -140,12 +156,15 @@ export class TokenTrayApp extends LightElement {
 
   private async fetchState(): Promise<void> {
     // While the app answers, ICU's date and duration formatting is set up in tasks of their own
-    // (the first Intl.DateTimeFormat costs ~15 ms, the first DurationFormat ~9 ms), so the first
-    // screen is not one long task.
+    // (the first Intl.DateTimeFormat costs ~13 ms, the first DurationFormat ~2 ms more), so the
+    // first screen is not one long task.
     setTimeout(() =>
       new Intl.DateTimeFormat(navigator.language, { dateStyle: 'medium', timeStyle: 'short' }).format(0),
     );
     setTimeout(() => new Intl.DurationFormat(navigator.language, { style: 'narrow' }).format({ minutes: 1 }));
+    const late = setTimeout(() => {
+      this.slowStart = true;
+    }, SLOW_START_MS);
     try {
       const [settings, env, profiles, update] = await Promise.all([
         unwrap(api().getSettings()),
@@ -166,6 +185,7 @@ export class TokenTrayApp extends LightElement {
     } catch {
       this.loadError = this.tr.t('ui.error_generic');
     }
+    clearTimeout(late);
   }
 
   private applySettings(settings: Settings): void {
@@ -196,12 +216,20 @@ export class TokenTrayApp extends LightElement {
     void this.updateComplete.then(() => this.querySelector<HTMLElement>(`[data-nav="${name}"]`)?.focus());
   }
 
-  private onProfileAction({ type, id }: { type: string; id: string }): void {
+  /** One of the dialogs, drawn first if the first frame has not been painted yet. */
+  private async dialog<T extends HTMLElement>(selector: string): Promise<T | null> {
+    this.settled = true;
+    await this.updateComplete;
+    return this.querySelector<T>(selector);
+  }
+
+  private async onProfileAction({ type, id }: { type: string; id: string }): Promise<void> {
     if (type === 'edit') {
       this.go({ name: 'form', editId: id }, () => void this.focusProfile(id, 'edit'));
+      return;
     }
     const view = this.profiles?.find((p) => p.id === id);
-    const confirm = this.querySelector<ProfileConfirm>('tt-profile-confirm');
+    const confirm = await this.dialog<ProfileConfirm>('tt-profile-confirm');
     if (!view || !confirm) return;
     if (type === 'remove') confirm.askRemove(view, this.list()?.shown() ?? []);
     if (type === 'force') confirm.askForce(view);
@@ -291,6 +319,20 @@ export class TokenTrayApp extends LightElement {
       .pinnedId=${this.settings.pinnedProfileId}></tt-profile-list>`;
   }
 
+  protected override firstUpdated(): void {
+    void afterPaint().then(() => {
+      this.settled = true;
+    });
+  }
+
+  /**
+   * Nothing is drawn before the first answers (they take a few milliseconds), so the window lays
+   * out once, with its cards; the "Loading…" screen appears only when they are late.
+   */
+  protected override shouldUpdate(): boolean {
+    return this.slowStart || this.profiles !== undefined || this.loadError !== undefined;
+  }
+
   protected override render() {
     const { tr } = this;
     const onList = this.screen.name === 'list';
@@ -308,8 +350,12 @@ export class TokenTrayApp extends LightElement {
       <main>${this.renderMain()}</main>
       <div class="toast" role="status" aria-live="polite">${this.message}</div>
       <div class="sr-only" id="announcer" role="status" aria-live="polite" aria-atomic="true">${this.announcement}</div>
-      <tt-export-dialog .tr=${tr} .profiles=${this.profiles ?? []} @tt-closed=${() => this.restoreOpener()}></tt-export-dialog>
-      <tt-profile-confirm .tr=${tr} .settings=${this.settings}></tt-profile-confirm>
+      ${
+        this.settled
+          ? html`<tt-export-dialog .tr=${tr} .profiles=${this.profiles ?? []} @tt-closed=${() => this.restoreOpener()}></tt-export-dialog>
+            <tt-profile-confirm .tr=${tr} .settings=${this.settings}></tt-profile-confirm>`
+          : nothing
+      }
     `;
   }
 }

@@ -4,6 +4,7 @@ import type { Translator } from '../../main/contract/i18n.ts';
 import type { AppEnvironment } from '../../main/contract/ipc.ts';
 import type { ProfileView } from '../../main/contract/views.ts';
 import { api, failureText, unwrap } from './api.ts';
+import { afterPaint, nextFrame } from './frames.ts';
 import { LightElement } from './light-element.ts';
 import { filterProfiles, SEARCH_FROM, SORTS, type Sort } from './list-filter.ts';
 import { toast } from './profile-card.ts';
@@ -15,8 +16,13 @@ import { entryOf } from './view-model.ts';
  * and scroll without a long task. Below it every card exists, as a short list should.
  */
 export const WINDOW_FROM = 50;
-/** Cards drawn while the virtualizer's chunk loads: more than a screen's worth. */
-const FIRST_SCREEN = 6;
+/**
+ * The cards drawn in the window's first frame: a screenful (a card is at least ~190 px tall). The
+ * rest, or the windowed list with its virtualizer, come once that frame is painted.
+ */
+function firstScreen(): number {
+  return Math.max(2, Math.ceil(innerHeight / 180));
+}
 
 type VirtualizeModule = typeof import('@lit-labs/virtualizer/virtualize.js');
 let virtualizeModule: VirtualizeModule | undefined;
@@ -28,8 +34,6 @@ function loadVirtualize(): Promise<VirtualizeModule> {
   });
   return virtualizeLoading;
 }
-
-const nextFrame = () => new Promise<void>((resolve) => requestAnimationFrame(() => resolve()));
 
 /**
  * The list of profile cards: search and sort once there are more than five, and one Tab stop
@@ -45,6 +49,7 @@ export class ProfileList extends LightElement {
     sort: { state: true },
     activeId: { state: true },
     pinnedId: { attribute: false },
+    complete: { state: true },
   };
   declare profiles: ProfileView[];
   declare tr: Translator;
@@ -54,11 +59,22 @@ export class ProfileList extends LightElement {
   declare activeId: string | undefined;
   /** The profile the global shortcut copies. */
   declare pinnedId: string;
+  /** Past the first frame: every card is drawn (or the windowed list is), not only a screenful. */
+  declare complete: boolean;
+  private drawingRest: Promise<unknown> | undefined;
 
   constructor() {
     super();
     this.query = '';
     this.sort = 'expiry';
+    this.complete = false;
+  }
+
+  protected override firstUpdated(): void {
+    this.drawingRest = afterPaint().then(() => {
+      this.complete = true;
+      return this.updateComplete;
+    });
   }
 
   /** The cards in the order shown. */
@@ -85,6 +101,7 @@ export class ProfileList extends LightElement {
   /** A profile's card element; in a windowed list it is scrolled into view (and so made) first. */
   private async cardOf(id: string): Promise<HTMLElement | null> {
     const selector = `tt-profile-card[data-id="${CSS.escape(id)}"]`;
+    if (!this.complete) await this.drawingRest;
     let card = this.querySelector<HTMLElement>(selector);
     const list = this.querySelector<HTMLElement & { [key: symbol]: unknown }>('ul.windowed');
     if (card || !list || !virtualizeModule) return card;
@@ -187,13 +204,15 @@ export class ProfileList extends LightElement {
     const key = (p: ProfileView) => p.id;
     let list: unknown;
     if (shown.length < WINDOW_FROM) {
+      const drawn = this.complete ? shown : shown.slice(0, firstScreen());
       list = html`<ul class="profiles" aria-label=${tr.t('ui.profiles')} aria-describedby="list-keys"
-        @keydown=${this.onKeyDown} @focusin=${this.onFocusIn}>${repeat(shown, key, item)}</ul>`;
+        @keydown=${this.onKeyDown} @focusin=${this.onFocusIn}>${repeat(drawn, key, item)}</ul>`;
     } else {
-      if (!virtualizeModule) void loadVirtualize().then(() => this.requestUpdate());
+      // The virtualizer's code is loaded after the first frame, which shows a screenful without it.
+      if (!virtualizeModule && this.complete) void loadVirtualize().then(() => this.requestUpdate());
       const cards = virtualizeModule
         ? virtualizeModule.virtualize({ items: shown, keyFunction: key, renderItem: item })
-        : repeat(shown.slice(0, FIRST_SCREEN), key, item);
+        : repeat(shown.slice(0, firstScreen()), key, item);
       list = html`<ul class="profiles windowed" aria-label=${tr.t('ui.profiles')} aria-describedby="list-keys"
         @keydown=${this.onKeyDown} @focusin=${this.onFocusIn}>${cards}</ul>`;
     }

@@ -51,16 +51,19 @@ const TYPES: Record<string, string> = {
   '.png': 'image/png',
 };
 
-/** Serves the built renderer on loopback (Chromium will not run module scripts from file://). */
-export async function serveRenderer(): Promise<{ url: string; close(): Promise<void> }> {
+/**
+ * Serves the built renderer (or another build's, `root`) on loopback (Chromium will not run module
+ * scripts from file://).
+ */
+export async function serveRenderer(root = RENDERER): Promise<{ url: string; close(): Promise<void> }> {
   const server: Server = createServer((req, res) => {
-    const path = normalize(join(RENDERER, decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname)));
+    const path = normalize(join(root, decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname)));
     const file = path.endsWith('/') ? join(path, 'index.html') : path;
     if (req.url === '/favicon.ico') {
       res.writeHead(204).end(); // Chromium asks; Electron does not.
       return;
     }
-    if (!file.startsWith(RENDERER) || !existsSync(file)) {
+    if (!file.startsWith(root) || !existsSync(file)) {
       res.writeHead(404).end();
       return;
     }
