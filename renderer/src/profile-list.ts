@@ -17,11 +17,12 @@ import { entryOf } from './view-model.ts';
  */
 export const WINDOW_FROM = 50;
 /**
- * The cards drawn in the window's first frame: a screenful (a card is at least ~190 px tall). The
- * rest, or the windowed list with its virtualizer, come once that frame is painted.
+ * The cards drawn in the window's first frame: a screenful (the list starts ~165 px down and a card
+ * is at least ~210 px tall, so this always reaches the bottom). The rest, or the windowed list with
+ * its virtualizer, come once that frame is painted.
  */
 function firstScreen(): number {
-  return Math.max(2, Math.ceil(innerHeight / 180));
+  return Math.max(2, Math.ceil(innerHeight / 220));
 }
 
 type VirtualizeModule = typeof import('@lit-labs/virtualizer/virtualize.js');
