@@ -1,7 +1,6 @@
 /// <reference lib="dom" />
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildApp, launchBrowser, serveRenderer } from '../support/browser-harness.ts';
+import { describe, expect, it } from 'vitest';
+import { useChromium } from '../support/browser-harness.ts';
 import { profilesOf, windowStub } from '../support/window-stub.ts';
 
 /**
@@ -10,17 +9,7 @@ import { profilesOf, windowStub } from '../support/window-stub.ts';
  * of the cards and the dialogs come right after it, and nothing asked for in between is lost. The
  * stand-in preload answers at once, so what the page does first is the window's own choice.
  */
-let browser: Browser;
-let server: Awaited<ReturnType<typeof serveRenderer>>;
-beforeAll(async () => {
-  buildApp();
-  server = await serveRenderer();
-  browser = await launchBrowser();
-}, 120_000);
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const chromium = useChromium();
 
 /**
  * Watches what each frame about to be painted holds, from the page's start: whether "Loading…" or
@@ -51,11 +40,11 @@ new MutationObserver((_, observer) => {
 }).observe(document, { childList: true, subtree: true });`;
 
 async function open(init: string[]) {
-  const page = await browser.newPage({ viewport: { width: 880, height: 640 } });
+  const page = await chromium.browser().newPage({ viewport: { width: 880, height: 640 } });
   const errors: string[] = [];
   page.on('pageerror', (error) => errors.push(error.message));
   for (const script of init) await page.addInitScript(script);
-  await page.goto(server.url);
+  await page.goto(chromium.url());
   const seen = () =>
     page.evaluate(
       () =>

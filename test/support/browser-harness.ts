@@ -157,20 +157,10 @@ export async function openWindow(
 
 export type WindowHarness = Awaited<ReturnType<typeof openWindow>>;
 
-/**
- * One Chromium and one renderer server per test file; `open` gives each test its own window.
- * After each test every window it opened is closed (once), and none may have logged a page error.
- */
-export function useBrowser() {
+/** One Chromium and one server of the built renderer per test file, started before its tests. */
+export function useChromium() {
   let browser: Browser | undefined;
   let server: Awaited<ReturnType<typeof serveRenderer>> | undefined;
-  const opened: WindowHarness[] = [];
-  afterEach(async () => {
-    const windows = opened.splice(0);
-    const errors = windows.flatMap((window) => window.errors);
-    await Promise.all(windows.map((window) => window.close()));
-    expect(errors).toEqual([]);
-  });
   beforeAll(async () => {
     server = await serveRenderer();
     browser = await launchBrowser();
@@ -179,10 +169,29 @@ export function useBrowser() {
     await browser?.close();
     await server?.close();
   });
+  const started = () => {
+    if (!browser || !server) throw new Error('browser not started');
+    return { browser, server };
+  };
+  return { browser: () => started().browser, url: () => started().server.url };
+}
+
+/**
+ * One Chromium and one renderer server per test file; `open` gives each test its own window.
+ * After each test every window it opened is closed (once), and none may have logged a page error.
+ */
+export function useBrowser() {
+  const chromium = useChromium();
+  const opened: WindowHarness[] = [];
+  afterEach(async () => {
+    const windows = opened.splice(0);
+    const errors = windows.flatMap((window) => window.errors);
+    await Promise.all(windows.map((window) => window.close()));
+    expect(errors).toEqual([]);
+  });
   return {
     async open(options?: Parameters<typeof openWindow>[2]) {
-      if (!browser || !server) throw new Error('browser not started');
-      const window = await openWindow(browser, server.url, options);
+      const window = await openWindow(chromium.browser(), chromium.url(), options);
       const close = window.close;
       let closing: Promise<void> | undefined;
       window.close = () => {
