@@ -6,7 +6,9 @@
  *  2. reading a shared token through tokentray-server's API at 500 requests/s (p50, p99) — goal
  *     p99 <= 2 ms on loopback;
  *  3. tokentray-server with 10,000 profiles against a fake that answers after 5 ms: refreshing all
- *     of them, beside the physical limit N × latency ÷ per-host cap; and heap per profile;
+ *     of them, beside the physical limit N × latency ÷ per-host cap; and heap per profile; a token
+ *     read by name through its API at 500 requests/s beside the same read from a server holding one
+ *     profile (goal: the same cost);
  *  4. bytes sent to storage per refresh (/proc/self/io write_bytes, page granularity) at 100,
  *     1,000 and 10,000 profiles: flat when refreshes go to the journal.
  * Run: npm run bench:team   (prints figures, asserts nothing). Needs redis-server (Debian's package).
@@ -159,6 +161,19 @@ async function bytesPerRefresh(count: number): Promise<number> {
 const perRefresh = [100, 1_000, SERVER_PROFILES].map((count) => [count, 0] as [number, number]);
 for (const entry of perRefresh) entry[1] = await bytesPerRefresh(entry[0]);
 
+/** A token read by the last profile's name at 500 requests/s through a server's API. */
+const readByName = (running: Awaited<ReturnType<typeof serve>>, count: number) =>
+  openLoop({
+    target: { port: running.port },
+    path: `/v1/profiles/s${count - 1}/token`,
+    secret: running.secret,
+    rate: 500,
+    seconds: SECONDS,
+  });
+const one = await serve('one', 1, false);
+const readOne = await readByName(one, 1);
+await one.server.stop();
+
 // 3. 10,000 profiles: start (add and fetch all), then refresh all at once.
 const big = await serve('big', SERVER_PROFILES, false);
 const service = big.server.service;
@@ -167,6 +182,7 @@ await Promise.all(ids.map((id) => service.getToken(id)));
 const firstAll = performance.now() - big.started;
 gc();
 const heapPerProfile = (process.memoryUsage().heapUsed - big.heapBefore) / SERVER_PROFILES;
+const readBig = await readByName(big, SERVER_PROFILES);
 const refreshStarted = performance.now();
 await Promise.all(ids.map((id) => service.refresh(id)));
 const refreshAll = performance.now() - refreshStarted;
@@ -186,6 +202,9 @@ console.log(
 );
 console.log(
   `tokentray-server, ${SERVER_PROFILES} profiles, ${LATENCY_MS} ms token endpoint, ${CAP} per host: refresh all ${(refreshAll / 1000).toFixed(2)} s vs physical limit ${(limit / 1000).toFixed(2)} s = ${(refreshAll / limit).toFixed(2)}× (goal <= 2×); start-up with first fetch of all ${(firstAll / 1000).toFixed(2)} s; heap ${(heapPerProfile / 1024).toFixed(1)} KiB per profile`,
+);
+console.log(
+  `a token read by name through the server's API at 500/s for ${SECONDS} s: 1 profile p50 ${ms(readOne.p50)}, p99 ${ms(readOne.p99)}; ${SERVER_PROFILES} profiles p50 ${ms(readBig.p50)}, p99 ${ms(readBig.p99)}, errors ${readOne.errors + readBig.errors} (goal: the same)`,
 );
 console.log(
   `bytes sent to storage per refresh (${REFRESHES} refreshes one at a time): ${perRefresh.map(([count, bytes]) => `${count} profiles ${(bytes / 1024).toFixed(1)} KiB`).join(', ')}`,

@@ -43,7 +43,7 @@ export interface ApiClient {
 }
 
 export interface ApiRouteDeps {
-  service: Pick<TokenService, 'listProfiles' | 'getProfile' | 'refresh' | 'gatewayUpstream'>;
+  service: Pick<TokenService, 'listProfiles' | 'listProfileNames' | 'getProfile' | 'refresh' | 'gatewayUpstream'>;
   /** Where the gateway is reached (the listeners and the key's file), for its snippets. */
   gatewayBases?(): GatewayBases;
   /**
@@ -139,7 +139,7 @@ export function createApiRoutes(deps: ApiRouteDeps) {
   const { service } = deps;
 
   function find(ref: string): { view: ProfileView } | { reply: Reply } {
-    const found = resolveProfile(service.listProfiles(), ref);
+    const found = resolveProfile(service, ref);
     if (found.ok) return { view: found.view };
     if (found.error === 'ambiguous_profile') return { reply: apiError(found.error, { candidates: found.candidates }) };
     return { reply: apiError(found.error) };

@@ -91,7 +91,7 @@ export function createApiServer(deps: ApiServerDeps) {
   const gateway = createGateway({
     service: deps.service,
     resolve: (ref) => {
-      const found = resolveProfile(deps.service.listProfiles(), ref);
+      const found = resolveProfile(deps.service, ref);
       return found.ok ? { id: found.view.id, name: found.view.name } : { error: found.error };
     },
     clients: () => [{ name: 'api-secret', key: secret }, ...(deps.gatewayClients?.() ?? [])],

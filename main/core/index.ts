@@ -25,6 +25,7 @@ export type {
   EngineObserver,
   GatewayUpstream,
   KeysUnavailable,
+  ProfileName,
   RefreshEvent,
   TeamStatus,
   TokenService,

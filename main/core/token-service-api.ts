@@ -19,6 +19,12 @@ import type { UpstreamInit } from './upstream.ts';
 
 /** The engine's seam: what createTokenService takes and what it returns. */
 
+/** A profile by its id and name only. */
+export interface ProfileName {
+  id: string;
+  name: string;
+}
+
 export interface TokenServiceOptions {
   /**
    * A journal file beside the store (tokentray-server): each refresh appends its record there
@@ -117,6 +123,12 @@ export interface TokenService {
   /** Every profile as a secret-free view, in the order they were added. */
   listProfiles(): ProfileView[];
   getProfile(id: string): ProfileView | undefined;
+  /**
+   * Every profile's id and name, in the order they were added: what finding a profile by name
+   * needs, without drawing every view (~5 ms at 10,000 profiles). The same frozen array is returned
+   * until a profile is added, renamed or removed, so a caller may index it once per array.
+   */
+  listProfileNames(): readonly ProfileName[];
   /**
    * Fetches a token now, ignoring backoff; failures land in `view.error`. `force` asks providers
    * that support it (WeChat stable_token) for a brand-new token that revokes the current one.

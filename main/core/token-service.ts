@@ -4,6 +4,7 @@ import { loadCronParser } from './cron-schedule.ts';
 import { apiOriginsOf } from './gateway-origins.ts';
 import { createHttpClient } from './http-client.ts';
 import { proxyWithPassword } from './profile-input.ts';
+import { ProfileRecords } from './profile-records.ts';
 import { createProfileRegistry } from './profile-registry.ts';
 import { loadProfiles, type StoredProfile, saveProfiles } from './profile-store.ts';
 import { refreshStateOf, toView } from './profile-view.ts';
@@ -56,7 +57,8 @@ export function createTokenService(options: TokenServiceOptions): TokenService {
   const openUpstream = createUpstreamOpener(typeof options.http === 'function' ? {} : options.http);
 
   const loaded = loadProfiles(store, now());
-  const records = new Map(loaded.profiles.map((p) => [p.id, p]));
+  const records = new ProfileRecords();
+  for (const profile of loaded.profiles) records.set(profile.id, profile);
   const listeners = new Set<(views: ProfileView[]) => void>();
   const lastStatuses = new Map<string, ProfileStatus>();
   const shutdown = new AbortController();
@@ -303,6 +305,7 @@ export function createTokenService(options: TokenServiceOptions): TokenService {
       const record = records.get(id);
       return record ? viewOf(record) : undefined;
     },
+    listProfileNames: () => records.profileNames(),
 
     refresh,
 

@@ -236,6 +236,23 @@ describe('profiles', () => {
     expect(await fx.service.getToken(id)).toBeUndefined();
   });
 
+  it('lists ids and names alone, in the order added, anew only after an addition, a rename or a removal', async () => {
+    const first = await fx.service.addProfile(fx.baiduInput());
+    const second = await fx.service.addProfile({ ...fx.baiduInput(), name: 'ERNIE prod' });
+    expect(fx.service.listProfileNames()).toEqual([
+      { id: first.id, name: 'ERNIE dev' },
+      { id: second.id, name: 'ERNIE prod' },
+    ]);
+    // The same list until a profile is added, renamed or removed: a new token is none of those.
+    const names = fx.service.listProfileNames();
+    await fx.service.refresh(first.id);
+    expect(fx.service.listProfileNames()).toBe(names);
+    await fx.service.updateProfile(first.id, { name: 'ERNIE test' });
+    expect(fx.service.listProfileNames()).not.toBe(names);
+    await fx.service.removeProfile(second.id);
+    expect(fx.service.listProfileNames()).toEqual([{ id: first.id, name: 'ERNIE test' }]);
+  });
+
   it('removes a profile, and a fetch that was in flight does not bring it back', async () => {
     fx.server.behave({ type: 'delay', ms: 150 });
     const { id } = await fx.service.addProfile(fx.baiduInput());
