@@ -63,6 +63,9 @@ async function readExtraAuthorities(config: ServerConfig, file: string): Promise
   return read.certificates;
 }
 
+/** How long a /healthz answer is kept. */
+const HEALTH_KEPT_MS = 1000;
+
 export async function startServer(options: ServerOptions) {
   const config = await loadServerConfig(options.configFile, options.tr);
   const secrets = await resolveSecrets(config, options.env, options.configFile, options.tr, true);
@@ -141,6 +144,7 @@ export async function startServer(options: ServerOptions) {
   const tls = config.listen.tls
     ? { cert: await readFile(config.listen.tls.cert, 'utf8'), key: await readFile(config.listen.tls.key, 'utf8') }
     : undefined;
+  let health: { at: number; answer: { status: number; body: unknown } } | undefined;
   const api = createApiServer({
     service,
     handOut: async (id, client) => {
@@ -163,26 +167,33 @@ export async function startServer(options: ServerOptions) {
     ...(config.listen.allowedHosts ? { allowedHosts: config.listen.allowedHosts } : {}),
     maxConnections: config.listen.maxConnections,
     health: () => {
-      const teamStatus = service.teamStatus();
-      const views = service.listProfiles();
-      const failing = views.filter((view) => view.error !== undefined).length;
-      const teamProblem = teamStatus?.keyMismatch ? 'team_key_mismatch' : undefined;
-      const degraded =
-        failing > 0 || (teamStatus !== undefined && (teamStatus.connection !== 'connected' || teamStatus.keyMismatch));
-      return {
-        status: 200,
-        body: {
-          status: degraded ? 'degraded' : 'ok',
-          profiles: views.length,
-          failing,
-          team: teamStatus?.connection ?? null,
-          ...(teamProblem ? { teamProblem } : {}),
-          ...(teamStatus?.unreadableSlots ? { unreadableSlots: teamStatus.unreadableSlots } : {}),
-        },
-      };
+      // Asked without the secret, so a flood must not cost a pass over every profile each time:
+      // the answer is kept for a second (a probe every few seconds still sees each change).
+      const at = Date.now();
+      if (!health || at - health.at >= HEALTH_KEPT_MS) health = { at, answer: checkHealth() };
+      return health.answer;
     },
     metrics: () => metrics.render(),
   });
+  function checkHealth() {
+    const teamStatus = service.teamStatus();
+    const views = service.listProfiles();
+    const failing = views.filter((view) => view.error !== undefined).length;
+    const teamProblem = teamStatus?.keyMismatch ? 'team_key_mismatch' : undefined;
+    const degraded =
+      failing > 0 || (teamStatus !== undefined && (teamStatus.connection !== 'connected' || teamStatus.keyMismatch));
+    return {
+      status: 200,
+      body: {
+        status: degraded ? 'degraded' : 'ok',
+        profiles: views.length,
+        failing,
+        team: teamStatus?.connection ?? null,
+        ...(teamProblem ? { teamProblem } : {}),
+        ...(teamStatus?.unreadableSlots ? { unreadableSlots: teamStatus.unreadableSlots } : {}),
+      },
+    };
+  }
   await api.start({ apiTcpEnabled: true, apiTcpPort: config.listen.port });
   redactor.remember(api.secret());
   const status = api.status();
