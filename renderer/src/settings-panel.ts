@@ -64,7 +64,7 @@ export class SettingsPanel extends LightElement {
       <section class="panel" aria-labelledby="settings-title">
         <h2 id="settings-title">${tr.t('ui.settings_title')}</h2>
         <div class="protection ${protection.warn ? 'warn' : 'ok'}" role=${protection.warn ? 'alert' : 'note'}>
-          <p><span aria-hidden="true">${protection.warn ? '⚠' : '🔒'}</span> ${protection.text}</p>
+          <p><span aria-hidden="true">${protection.warn ? '⚠' : '✓'}</span> ${protection.text}</p>
           ${protection.fix ? html`<p class="hint">${protection.fix}</p>` : nothing}
           ${
             weak

@@ -11,9 +11,11 @@ beforeAll(() => {
 });
 
 /**
- * Chinese characters the page cannot draw: each is drawn in the page's own font and compared with
- * an unassigned code point, which every font draws as its "missing glyph" box. A machine without a
- * CJK font draws 配置 as boxes (the screenshots once showed nothing else).
+ * Characters the page cannot draw: every character beyond ASCII on the page (and a few Chinese
+ * ones) is drawn in the page's own font and compared with an unassigned code point, which every
+ * font draws as its "missing glyph" box. A machine without a CJK font draws 配置 as boxes (the
+ * screenshots once showed nothing else); a symbol only emoji fonts have (🔒) is a box on many Linux
+ * desktops.
  */
 async function missingGlyphs(w: WindowHarness): Promise<string[]> {
   return w.page.evaluate(() => {
@@ -27,7 +29,9 @@ async function missingGlyphs(w: WindowHarness): Promise<string[]> {
       return context.getImageData(0, 0, 48, 48).data.join(',');
     };
     const missing = draw('\u0378');
-    return [...'配置令牌有效设置密钥刷新'].filter((char) => draw(char) === missing);
+    const shown = [...`${document.body.innerText}配置令牌有效设置密钥刷新`];
+    const drawn = [...new Set(shown.filter((char) => (char.codePointAt(0) ?? 0) > 0x7f && char.trim() !== ''))];
+    return drawn.filter((char) => draw(char) === missing);
   });
 }
 
