@@ -29,7 +29,7 @@ async function missingGlyphs(w: WindowHarness): Promise<string[]> {
       return context.getImageData(0, 0, 48, 48).data.join(',');
     };
     const missing = draw('\u0378');
-    const shown = [...`${document.body.innerText}配置令牌有效设置密钥刷新`];
+    const shown = [...`${document.body.textContent}配置令牌有效设置密钥刷新`];
     const drawn = [...new Set(shown.filter((char) => (char.codePointAt(0) ?? 0) > 0x7f && char.trim() !== ''))];
     return drawn.filter((char) => draw(char) === missing);
   });
