@@ -82,10 +82,13 @@ export type ServerProfile = ServerConfig['profiles'][number];
 /** A configuration that cannot be used, with every reason, each naming its field. */
 export class ConfigError extends Error {
   readonly problems: string[];
-  constructor(file: string, problems: string[]) {
+  /** The file as read, when it could be read and parsed but not used (--check still checks its secrets). */
+  readonly data: unknown;
+  constructor(file: string, problems: string[], data?: unknown) {
     super(`${file}:\n${problems.map((p) => `  ${p}`).join('\n')}`);
     this.name = 'ConfigError';
     this.problems = problems;
+    this.data = data;
   }
 }
 
@@ -137,6 +140,7 @@ export async function loadServerConfig(file: string, tr: Translator = english): 
     throw new ConfigError(
       file,
       parsed.error.issues.flatMap((issue) => describeIssue(issue as Issue, knownFields, tr).split('\n')),
+      data,
     );
   }
   const config = parsed.data;
@@ -158,7 +162,7 @@ export async function loadServerConfig(file: string, tr: Translator = english): 
         );
     }
   });
-  if (problems.length > 0) throw new ConfigError(file, problems);
+  if (problems.length > 0) throw new ConfigError(file, problems, data);
   const base = resolve(file, '..');
   const absolute = (path: string) => (isAbsolute(path) ? path : resolve(base, path));
   config.state = absolute(config.state);
@@ -194,6 +198,75 @@ function profileProblems(profile: ServerProfile, where: string, tr: Translator):
   }
 }
 
+type SecretSource = { env: string } | { file: string };
+
+/** A secret from the environment or a file (relative to the configuration); what is wrong goes to `problems`. */
+async function readSecret(
+  source: SecretSource,
+  where: string,
+  context: { env: NodeJS.ProcessEnv; file: string; tr: Translator; problems: string[] },
+): Promise<string> {
+  const { env, file, tr, problems } = context;
+  if ('env' in source) {
+    const value = env[source.env]?.trim();
+    if (!value) problems.push(`${where}: ${tr.t('server.env_unset', { name: source.env })}`);
+    return value ?? '';
+  }
+  try {
+    const value = (await readFile(resolve(file, '..', source.file), 'utf8')).trim();
+    if (!value) problems.push(`${where}: ${tr.t('server.file_empty', { file: source.file })}`);
+    return value;
+  } catch (error) {
+    problems.push(
+      `${where}: ${tr.t('server.file_unreadable', { file: source.file, code: (error as NodeJS.ErrnoException).code ?? 'error' })}`,
+    );
+    return '';
+  }
+}
+
+/** Every place a configuration names a secret, found in the file as read even when it is not valid. */
+function secretSourcesIn(data: unknown): [where: string, source: SecretSource][] {
+  const at = (value: unknown, key: string): unknown =>
+    value !== null && typeof value === 'object' ? (value as Record<string, unknown>)[key] : undefined;
+  const source = (value: unknown): SecretSource | undefined => {
+    const env = at(value, 'env');
+    const file = at(value, 'file');
+    if (typeof env === 'string' && env !== '') return { env };
+    if (typeof file === 'string' && file !== '') return { file };
+    return undefined;
+  };
+  const found: [string, SecretSource | undefined][] = [];
+  const list = (value: unknown) => (Array.isArray(value) ? value : []);
+  list(at(data, 'profiles')).forEach((profile, i) => {
+    for (const field of ['apiKey', 'secretKey']) found.push([`profiles[${i}].${field}`, source(at(profile, field))]);
+  });
+  const team = at(data, 'team');
+  found.push(['team.teamKey', source(at(team, 'teamKey'))], ['team.password', source(at(team, 'password'))]);
+  list(at(at(data, 'gateway'), 'clients')).forEach((client, i) => {
+    found.push([`gateway.clients[${i}].key`, source(at(client, 'key'))]);
+  });
+  return found.flatMap(([where, each]) => (each ? [[where, each] as [string, SecretSource]] : []));
+}
+
+/**
+ * What `--check` says: everything a start would refuse, at once. A configuration that cannot be
+ * used as a whole still has its secrets looked for, so a missing variable or file is not found only
+ * on the second try.
+ */
+export async function checkServerConfig(file: string, env: NodeJS.ProcessEnv, tr: Translator = english): Promise<void> {
+  let config: ServerConfig;
+  try {
+    config = await loadServerConfig(file, tr);
+  } catch (error) {
+    if (!(error instanceof ConfigError) || error.data === undefined) throw error;
+    const problems = [...error.problems];
+    for (const [where, source] of secretSourcesIn(error.data))
+      await readSecret(source, where, { env, file, tr, problems });
+    throw new ConfigError(file, problems);
+  }
+  await resolveSecrets(config, env, file, tr);
+}
+
 /** Reads the secrets a configuration names; every one that is missing is reported at once. */
 export async function resolveSecrets(
   config: ServerConfig,
@@ -209,11 +282,7 @@ export async function resolveSecrets(
   const problems: string[] = [];
   /** Per profile, the key sources that gave nothing (lenient only). */
   const unavailable = new Map<number, string[]>();
-  async function read(
-    source: { env: string } | { file: string },
-    where: string,
-    profileIndex?: number,
-  ): Promise<string> {
+  async function read(source: SecretSource, where: string, profileIndex?: number): Promise<string> {
     if (lenient && profileIndex !== undefined) {
       const value =
         'env' in source
@@ -227,21 +296,7 @@ export async function resolveSecrets(
       unavailable.set(profileIndex, [...(unavailable.get(profileIndex) ?? []), named]);
       return '';
     }
-    if ('env' in source) {
-      const value = env[source.env]?.trim();
-      if (!value) problems.push(`${where}: ${tr.t('server.env_unset', { name: source.env })}`);
-      return value ?? '';
-    }
-    try {
-      const value = (await readFile(resolve(file, '..', source.file), 'utf8')).trim();
-      if (!value) problems.push(`${where}: ${tr.t('server.file_empty', { file: source.file })}`);
-      return value;
-    } catch (error) {
-      problems.push(
-        `${where}: ${tr.t('server.file_unreadable', { file: source.file, code: (error as NodeJS.ErrnoException).code ?? 'error' })}`,
-      );
-      return '';
-    }
+    return readSecret(source, where, { env, file, tr, problems });
   }
   /** A key read from its source, checked as the engine would (never repeated in the message). */
   async function readKey(profile: ServerProfile, field: 'apiKey' | 'secretKey', i: number): Promise<string> {

@@ -50,8 +50,8 @@ const configFile = values.config ?? quickStart?.file ?? '';
 const tr = createTranslator(environmentLocale(process.env));
 try {
   if (values.check) {
-    const { loadServerConfig, resolveSecrets } = await import('./config.ts');
-    await resolveSecrets(await loadServerConfig(configFile, tr), process.env, configFile, tr);
+    const { checkServerConfig } = await import('./config.ts');
+    await checkServerConfig(configFile, process.env, tr);
     process.stdout.write(`${configFile}: OK\n`);
     process.exit(0);
   }

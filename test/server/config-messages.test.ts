@@ -110,4 +110,29 @@ describe('configuration messages', () => {
     expect(good.stderr).toBe('');
     expect(good.status).toBe(0);
   });
+
+  it('report missing secrets beside the mistakes that make the file unusable, in one run', () => {
+    const run = check(
+      [
+        'state: ./s',
+        'listen: { port: "8765" }',
+        'team: { url: "redis://127.0.0.1:6379", teamKey: { file: team.key } }',
+        'profiles:',
+        '  - { name: p, provider: baidu, apiKey: { env: NOT_SET_HERE }, secretKey: { file: key } }',
+        '  - { name: q, provider: feishu, apiKey: { file: key }, secretKey: { env: ALSO_NOT_SET } }',
+        '',
+      ].join('\n'),
+    );
+    expect(run.status).toBe(2);
+    expect(run.lines).toContain('listen.port: expected a number, found the text "8765".');
+    expect(run.lines.some((line) => line.startsWith('profiles[0].apiKey: environment variable NOT_SET_HERE'))).toBe(
+      true,
+    );
+    expect(run.lines.some((line) => line.startsWith('profiles[1].secretKey: environment variable ALSO_NOT_SET'))).toBe(
+      true,
+    );
+    expect(run.lines).toContain('team.teamKey: file team.key cannot be read (ENOENT).');
+    // The key file that exists is not reported.
+    expect(run.stderr).not.toContain('profiles[0].secretKey');
+  });
 });
