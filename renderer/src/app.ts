@@ -330,7 +330,8 @@ export class TokenTrayApp extends LightElement {
    * out once, with its cards; the "Loading…" screen appears only when they are late.
    */
   protected override shouldUpdate(): boolean {
-    return this.slowStart || this.profiles !== undefined || this.loadError !== undefined;
+    const ready = this.profiles !== undefined && this.settings !== undefined && this.env !== undefined;
+    return ready || this.slowStart || this.loadError !== undefined;
   }
 
   protected override render() {
