@@ -260,9 +260,17 @@ export async function checkServerConfig(file: string, env: NodeJS.ProcessEnv, tr
   } catch (error) {
     if (!(error instanceof ConfigError) || error.data === undefined) throw error;
     const problems = [...error.problems];
+    // Providers and their options, as a start would refuse them, for every profile that names one.
+    const profiles = (error.data as { profiles?: unknown }).profiles;
+    (Array.isArray(profiles) ? profiles : []).forEach((profile: unknown, i) => {
+      const { provider, options } = (profile ?? {}) as { provider?: unknown; options?: unknown };
+      if (typeof provider !== 'string') return;
+      const given = options !== null && typeof options === 'object' ? (options as Record<string, unknown>) : undefined;
+      problems.push(...providerProblems(`profiles[${i}]`, provider, given, tr));
+    });
     for (const [where, source] of secretSourcesIn(error.data))
       await readSecret(source, where, { env, file, tr, problems });
-    throw new ConfigError(file, problems);
+    throw new ConfigError(file, [...new Set(problems)]);
   }
   await resolveSecrets(config, env, file, tr);
 }

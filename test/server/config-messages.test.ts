@@ -111,7 +111,7 @@ describe('configuration messages', () => {
     expect(good.status).toBe(0);
   });
 
-  it('report missing secrets beside the mistakes that make the file unusable, in one run', () => {
+  it('report missing secrets and unknown providers beside the mistakes that make the file unusable, in one run', () => {
     const run = check(
       [
         'state: ./s',
@@ -120,6 +120,7 @@ describe('configuration messages', () => {
         'profiles:',
         '  - { name: p, provider: baidu, apiKey: { env: NOT_SET_HERE }, secretKey: { file: key } }',
         '  - { name: q, provider: feishu, apiKey: { file: key }, secretKey: { env: ALSO_NOT_SET } }',
+        '  - { name: r, provider: nosuch, apiKey: { file: key }, secretKey: { file: key } }',
         '',
       ].join('\n'),
     );
@@ -132,6 +133,8 @@ describe('configuration messages', () => {
       true,
     );
     expect(run.lines).toContain('team.teamKey: file team.key cannot be read (ENOENT).');
+    // The provider nobody knows is named too, once.
+    expect(run.lines.filter((line) => line.startsWith('profiles[2].provider:'))).toHaveLength(1);
     // The key file that exists is not reported.
     expect(run.stderr).not.toContain('profiles[0].secretKey');
   });
